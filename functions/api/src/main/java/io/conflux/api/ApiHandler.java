@@ -1,0 +1,18 @@
+package io.conflux.api;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.function.aws.proxy.payload2.APIGatewayV2HTTPEventFunction;
+
+/**
+ * The Lambda entry point behind API Gateway (HTTP API, payload format 2.0). The controllers are the
+ * same ones the local runtime serves on Netty.
+ */
+public class ApiHandler extends APIGatewayV2HTTPEventFunction {
+    public ApiHandler() {
+        super();
+    }
+
+    public ApiHandler(ApplicationContext context) {
+        super(context);
+    }
+}

@@ -1,0 +1,123 @@
+package io.conflux.aws;
+
+import io.conflux.crypto.KeyProtector;
+import io.conflux.crypto.LocalKeyFileProtector;
+import io.conflux.identity.SessionTokens;
+import io.conflux.identity.SignInService;
+import io.conflux.identity.TraderRegistry;
+import io.conflux.resources.ConfluxResources;
+import io.conflux.rounds.RoundService;
+import io.conflux.rounds.RoundStore;
+import io.conflux.update.IngestService;
+import io.conflux.update.UpdateLedger;
+import io.conflux.update.UploadService;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The domain services wired to their AWS adapters from one {@link Env}: what every handler (Lambda or
+ * local) starts from. Built once per container; SDK clients are created on first use.
+ */
+public final class Platform implements AutoCloseable {
+    private final Env env;
+    private final AwsClients aws;
+    private final Clock clock;
+    private final RoundStore roundStore;
+    private final RoundService rounds;
+    private final TraderRegistry traders;
+    private final UpdateLedger ledger;
+    private final S3Uploads uploadsBucket;
+    private volatile SignInService signIn;
+    private volatile UploadService uploads;
+    private volatile IngestService ingest;
+
+    public Platform(Env env, Clock clock) {
+        this.env = env;
+        this.clock = clock;
+        this.aws = new AwsClients(env);
+        this.roundStore = new DynamoRoundStore(aws.dynamo(), env.require(ConfluxResources.ROUNDS.envVar()));
+        this.rounds = new RoundService(roundStore, keyProtector(env, aws), clock);
+        this.traders = new DynamoTraderRegistry(aws.dynamo(), env.require(ConfluxResources.TRADERS.envVar()));
+        this.ledger = new DynamoUpdateLedger(aws.dynamo(), env.require(ConfluxResources.UPDATES.envVar()),
+                env.require(ConfluxResources.CLAIMS.envVar()));
+        this.uploadsBucket = new S3Uploads(aws.s3(), aws.presigner(), env.require(ConfluxResources.UPDATES_BUCKET.envVar()));
+    }
+
+    public static Platform fromSystem() {
+        return new Platform(Env.system(), Clock.systemUTC());
+    }
+
+    public Env env() {
+        return env;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public RoundService rounds() {
+        return rounds;
+    }
+
+    public UpdateLedger ledger() {
+        return ledger;
+    }
+
+    public TraderRegistry traders() {
+        return traders;
+    }
+
+    public SignInService signIn() {
+        if (signIn == null) {
+            synchronized (this) {
+                if (signIn == null) {
+                    String domain = env.require(Settings.SIWE_DOMAIN);
+                    byte[] secret = Base64.getDecoder().decode(env.require(Settings.TOKEN_SECRET));
+                    Duration ttl = Duration.ofMinutes(Long.parseLong(env.get(Settings.TOKEN_TTL_MINUTES, "60")));
+                    Set<String> operators = Arrays.stream(env.get(Settings.OPERATORS, "").split(","))
+                            .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+                    signIn = new SignInService(domain, env.get(Settings.SIWE_URI, "https://" + domain),
+                            Long.parseLong(env.require(Settings.CHAIN_ID)),
+                            new DynamoNonceStore(aws.dynamo(), env.require(ConfluxResources.NONCES.envVar())), traders,
+                            new SessionTokens(secret, "conflux", ttl, clock), operators, clock);
+                }
+            }
+        }
+        return signIn;
+    }
+
+    public UploadService uploads() {
+        if (uploads == null) {
+            synchronized (this) {
+                if (uploads == null) uploads = new UploadService(rounds, ledger, uploadsBucket, clock);
+            }
+        }
+        return uploads;
+    }
+
+    public IngestService ingest() {
+        if (ingest == null) {
+            synchronized (this) {
+                if (ingest == null) ingest = new IngestService(roundStore, rounds, ledger, traders, uploadsBucket, clock);
+            }
+        }
+        return ingest;
+    }
+
+    static KeyProtector keyProtector(Env env, AwsClients aws) {
+        String spec = env.require(Settings.ROUND_KEY_PROTECTION);
+        if (spec.startsWith("kms:")) return new KmsKeyProtector(aws.kms(), spec.substring(4));
+        if (spec.startsWith("file:")) return new LocalKeyFileProtector(Path.of(spec.substring(5)));
+        throw new IllegalStateException(Settings.ROUND_KEY_PROTECTION + " must be kms:<key id> or file:<path>, not '" + spec + "'");
+    }
+
+    @Override
+    public void close() {
+        aws.close();
+    }
+}

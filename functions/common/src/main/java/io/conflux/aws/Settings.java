@@ -1,0 +1,26 @@
+package io.conflux.aws;
+
+/** Names of the configuration variables beyond the resources (see {@link io.conflux.resources.ConfluxResources}). */
+public final class Settings {
+    private Settings() {}
+
+    public static final String STAGE = "CONFLUX_STAGE";
+    /** EIP-4361 domain the sign-in messages must name, e.g. {@code api.conflux.example} or {@code 127.0.0.1:8080}. */
+    public static final String SIWE_DOMAIN = "SIWE_DOMAIN";
+    public static final String SIWE_URI = "SIWE_URI";
+    public static final String CHAIN_ID = "CHAIN_ID";
+    /** Base64 of at least 32 random bytes: the HMAC key of session tokens. */
+    public static final String TOKEN_SECRET = "TOKEN_SECRET";
+    public static final String TOKEN_TTL_MINUTES = "TOKEN_TTL_MINUTES";
+    /** Comma-separated wallet addresses that get the operator role. */
+    public static final String OPERATORS = "OPERATORS";
+    /** {@code kms:<key id or ARN>} in AWS, {@code file:<path>} on the local runtime. */
+    public static final String ROUND_KEY_PROTECTION = "ROUND_KEY_PROTECTION";
+    /** Endpoint overrides for the stand-ins; unset in AWS. */
+    public static final String ENDPOINT_DYNAMODB = "CONFLUX_ENDPOINT_DYNAMODB";
+    public static final String ENDPOINT_S3 = "CONFLUX_ENDPOINT_S3";
+    public static final String ENDPOINT_SQS = "CONFLUX_ENDPOINT_SQS";
+    public static final String ENDPOINT_KMS = "CONFLUX_ENDPOINT_KMS";
+    /** Where presigned URLs point, when traders reach S3 by another address than the functions do. */
+    public static final String PUBLIC_ENDPOINT_S3 = "CONFLUX_PUBLIC_ENDPOINT_S3";
+}

@@ -1,0 +1,57 @@
+package io.conflux.ingest;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.conflux.aws.Platform;
+import io.conflux.update.IngestService;
+import io.conflux.update.UpdateLedger;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * S3 ObjectCreated (through SQS) -> verify and record each uploaded update.
+ *
+ * <p>A message whose processing fails for a reason outside the object (a storage error, throttling)
+ * is reported in {@code batchItemFailures}, so only it is retried and, after the queue's
+ * maxReceiveCount, lands in the DLQ; the rest of the batch is done
+ * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html). A bad object is
+ * never a failure: it is a recorded rejection.
+ */
+public final class IngestHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+    private final Platform platform;
+
+    /** Lambda's entry point: configuration from the environment, built once per container. */
+    public IngestHandler() {
+        this(Platform.fromSystem());
+    }
+
+    public IngestHandler(Platform platform) {
+        this.platform = platform;
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        for (SQSEvent.SQSMessage m : event.getRecords()) {
+            try {
+                for (UpdateLedger.ObjectRef object : S3EventRecords.objectsCreated(m.getBody())) {
+                    IngestService.Result r = platform.ingest().process(object);
+                    log(context, "{\"event\":\"ingest\",\"key\":\"" + object.key() + "\",\"status\":\"" + r.status()
+                            + "\",\"reason\":\"" + r.reason() + "\",\"outcome\":\"" + r.outcome() + "\"}");
+                }
+            } catch (Exception e) {
+                log(context, "{\"event\":\"ingest-failed\",\"messageId\":\"" + m.getMessageId() + "\",\"error\":\""
+                        + String.valueOf(e.getMessage()).replace("\"", "'") + "\"}");
+                failures.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(m.getMessageId()).build());
+            }
+        }
+        return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+    }
+
+    private static void log(Context context, String line) {
+        if (context != null && context.getLogger() != null) context.getLogger().log(line + "\n");
+        else System.out.println(line);
+    }
+}

@@ -1,0 +1,94 @@
+package io.conflux.rounds;
+
+import io.conflux.crypto.KeyProtector;
+import io.conflux.crypto.RoundKeys;
+import io.conflux.model.ModelTemplate;
+import io.conflux.platform.PlatformException;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Opens rounds (each with its own encryption key) and reads them. */
+public final class RoundService {
+    /** Room in an update for the envelope around the tensors: magic, HPKE, framing, signature, safetensors header. */
+    public static final long ENVELOPE_OVERHEAD_BYTES = 16 * 1024;
+    public static final double DEFAULT_NORM_BOUND = 10.0;
+    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    private final RoundStore rounds;
+    private final KeyProtector keys;
+    private final Clock clock;
+
+    public RoundService(RoundStore rounds, KeyProtector keys, Clock clock) {
+        this.rounds = rounds;
+        this.keys = keys;
+        this.clock = clock;
+    }
+
+    /**
+     * What an operator asks for; nulls take defaults (generated id, the standard template, the
+     * template's size plus envelope overhead, a norm bound of {@value #DEFAULT_NORM_BOUND}).
+     */
+    public record OpenRequest(String roundId, String templateId, Duration duration, Long maxUpdateBytes, Double normBound) {}
+
+    public Round open(OpenRequest req) {
+        Instant now = clock.instant();
+        String id = req.roundId() != null ? req.roundId()
+                : "r-" + ID_TIME.format(now) + "-" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
+        ModelTemplate template;
+        try {
+            Round.requireValidId(id);
+            template = req.templateId() == null ? ModelTemplate.standard() : ModelTemplate.parse(req.templateId());
+        } catch (IllegalArgumentException e) {
+            throw PlatformException.badRequest("INVALID_ROUND", e.getMessage());
+        }
+        if (req.duration() == null || req.duration().isNegative() || req.duration().isZero()) {
+            throw PlatformException.badRequest("INVALID_ROUND", "a round needs a positive duration");
+        }
+        long maxBytes = req.maxUpdateBytes() != null ? req.maxUpdateBytes() : template.tensorBytes() + ENVELOPE_OVERHEAD_BYTES;
+        if (maxBytes < template.tensorBytes()) {
+            throw PlatformException.badRequest("INVALID_ROUND", "maxUpdateBytes " + maxBytes + " cannot hold the template's " + template.tensorBytes() + " bytes of tensors");
+        }
+        double bound = req.normBound() != null ? req.normBound() : DEFAULT_NORM_BOUND;
+        RoundKeys.KeyPair kp = RoundKeys.generate();
+        byte[] wrapped;
+        try {
+            wrapped = keys.protect(kp.privateKey(), id);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("could not protect the round key", e);
+        }
+        Round round;
+        try {
+            round = new Round(id, template.id(), RoundStatus.OPEN, now, now.plus(req.duration()), maxBytes, bound, kp.publicKey(), wrapped);
+        } catch (IllegalArgumentException e) {
+            throw PlatformException.badRequest("INVALID_ROUND", e.getMessage());
+        }
+        try {
+            rounds.create(round);
+        } catch (IllegalStateException exists) {
+            throw PlatformException.conflict("ROUND_EXISTS", "round " + id + " already exists");
+        }
+        return round;
+    }
+
+    public Round get(String roundId) {
+        return rounds.find(roundId).orElseThrow(() -> PlatformException.notFound("ROUND_NOT_FOUND", "no round " + roundId));
+    }
+
+    /** Newest first. */
+    public List<Round> list() {
+        return rounds.list().stream().sorted(Comparator.comparing(Round::openedAt).reversed()).toList();
+    }
+
+    /** The round's private key, unwrapped: only the aggregation path calls this. */
+    public byte[] privateKey(Round round) throws GeneralSecurityException {
+        return keys.unprotect(round.protectedPrivateKey(), round.roundId());
+    }
+}
