@@ -112,6 +112,10 @@ public final class IngestService {
                             String detail, String hash) {
         UpdateLedger.Outcome outcome = ledger.reject(roundId, uploadId, trader, obj, reason, detail, hash, clock.instant());
         if (outcome == UpdateLedger.Outcome.RECORDED) return new Result(UploadStatus.REJECTED, reason, detail, outcome);
+        if (outcome == UpdateLedger.Outcome.UPLOAD_ALREADY_DECIDED) {
+            // another object under a decided upload id: this object is refused, the upload's verdict stands
+            return new Result(UploadStatus.REJECTED, REPLAY_UPLOAD_ID, "upload " + uploadId + " was decided before; this object is ignored", outcome);
+        }
         UploadRecord current = ledger.find(roundId, uploadId).orElseThrow();
         return new Result(current.status(), current.reason(), current.detail(), outcome);
     }

@@ -93,7 +93,6 @@ public final class DynamoUpdateLedger implements UpdateLedger {
                           String contentHash, Instant decidedAt) {
         Map<String, AttributeValue> values = new HashMap<>(objectValues(object, decidedAt));
         values.put(":status", AttributeValue.fromS(UploadStatus.REJECTED.name()));
-        values.put(":issued", AttributeValue.fromS(UploadStatus.ISSUED.name()));
         values.put(":reason", AttributeValue.fromS(reason.name()));
         values.put(":detail", AttributeValue.fromS(detail == null ? reason.description() : detail));
         values.put(":key", AttributeValue.fromS(object.key()));
@@ -101,6 +100,7 @@ public final class DynamoUpdateLedger implements UpdateLedger {
         String condition = "attribute_not_exists(uploadId)";
         if (trader != null) {
             values.put(":trader", AttributeValue.fromS(trader));
+            values.put(":issued", AttributeValue.fromS(UploadStatus.ISSUED.name()));
             set.append(", trader = :trader");
             condition += " OR (#status = :issued AND trader = :trader)";
         }

@@ -34,8 +34,10 @@ public final class S3Uploads implements UploadUrlSigner, ObjectReader {
 
     @Override
     public PresignedPut presignPut(String key, long contentLength, Instant expiresAt) {
-        Duration ttl = Duration.between(Instant.now(), expiresAt);
-        if (ttl.isNegative() || ttl.isZero()) throw new IllegalArgumentException("the URL would be expired already");
+        Duration left = Duration.between(Instant.now(), expiresAt);
+        if (left.isNegative() || left.isZero()) throw new IllegalArgumentException("the URL would be expired already");
+        // SigV4 presigned URLs live whole seconds, at least one; the ingest's deadline check covers the rounding
+        Duration ttl = Duration.ofSeconds(Math.max(1, (left.toMillis() + 999) / 1000));
         var presigned = presigner.presignPutObject(p -> p.signatureDuration(ttl).putObjectRequest(o -> o.bucket(bucket).key(key)
                 .contentLength(contentLength).contentType(CONTENT_TYPE).ifNoneMatch("*")));
         Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);

@@ -1,0 +1,97 @@
+package io.conflux.testing;
+
+import io.conflux.aws.Env;
+import io.conflux.aws.Platform;
+import io.conflux.aws.Settings;
+import io.conflux.identity.AuthenticationException;
+import io.conflux.identity.Session;
+import io.conflux.identity.Signatures;
+import io.conflux.identity.SignInService;
+import io.conflux.identity.Wallet;
+import io.conflux.standins.LocalAws;
+import io.conflux.update.UploadUrlSigner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+
+/** A platform on the shared stand-ins, and what a trader does with it, for the functions' tests. */
+public final class Fixtures {
+    public static final String DOMAIN = "conflux.test";
+    public static final long CHAIN_ID = 31337;
+    /** Hardhat's well-known account #1: the operator in tests (never a real key). */
+    public static final Wallet OPERATOR = Wallet.fromPrivateKeyHex("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
+    private static final Path KEY_FILE;
+    private static final String TOKEN_SECRET = Base64.getEncoder().encodeToString("conflux-tests-token-secret-32-bytes!".getBytes());
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    static {
+        try {
+            KEY_FILE = Files.createTempDirectory("conflux-test-keys").resolve("round-keys.key");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Fixtures() {}
+
+    /** The functions' environment on the stand-ins: resources plus sign-in, token and key settings. */
+    public static Env env(LocalAws aws) {
+        Map<String, String> m = new HashMap<>(aws.env());
+        m.put(Settings.SIWE_DOMAIN, DOMAIN);
+        m.put(Settings.SIWE_URI, "https://" + DOMAIN);
+        m.put(Settings.CHAIN_ID, Long.toString(CHAIN_ID));
+        m.put(Settings.TOKEN_SECRET, TOKEN_SECRET);
+        m.put(Settings.OPERATORS, OPERATOR.address());
+        m.put(Settings.ROUND_KEY_PROTECTION, "file:" + KEY_FILE);
+        return new Env(m);
+    }
+
+    public static Platform platform(LocalAws aws) {
+        return new Platform(env(aws), Clock.systemUTC());
+    }
+
+    /** The signed EIP-4361 message a wallet app would produce for a challenge. */
+    public static String[] signedLogin(SignInService.Challenge c, Wallet w) {
+        String message = c.messageFor(w.checksumAddress()).format();
+        return new String[] {message, Signatures.toHex(w.signPersonal(message.getBytes(StandardCharsets.UTF_8)))};
+    }
+
+    public static Session signIn(Platform p, Wallet w) {
+        try {
+            String[] login = signedLogin(p.signIn().challenge(), w);
+            return p.signIn().signIn(login[0], login[1]).session();
+        } catch (AuthenticationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** PUTs bytes to a presigned URL with the headers it was signed with, as a trader's client would. */
+    public static HttpResponse<String> put(UploadUrlSigner.PresignedPut put, byte[] body) {
+        return put(put.url().toString(), put.headers(), body);
+    }
+
+    public static HttpResponse<String> put(String url, Map<String, String> headers, byte[] body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(java.net.URI.create(url)).PUT(HttpRequest.BodyPublishers.ofByteArray(body));
+        // Content-Length and Host are set by the HTTP client from the body and URL
+        headers.forEach((k, v) -> {
+            if (!k.equalsIgnoreCase("content-length") && !k.equalsIgnoreCase("host")) b.header(k, v);
+        });
+        try {
+            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
