@@ -1,6 +1,8 @@
 package io.conflux.api;
 
+import io.conflux.aws.Platform;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.function.aws.LambdaApplicationContextBuilder;
 import io.micronaut.function.aws.proxy.payload2.APIGatewayV2HTTPEventFunction;
 
 /**
@@ -14,5 +16,10 @@ public class ApiHandler extends APIGatewayV2HTTPEventFunction {
 
     public ApiHandler(ApplicationContext context) {
         super(context);
+    }
+
+    /** The handler over a platform built elsewhere (the local runtime's Lambda mode, tests, benchmarks). */
+    public static ApiHandler over(Platform platform) {
+        return new ApiHandler(new LambdaApplicationContextBuilder().singletons(platform).build().start());
     }
 }
