@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * The SDK clients a function uses, created once per container and sharing one HTTP client (the
@@ -30,6 +31,7 @@ public final class AwsClients implements AutoCloseable {
     private S3Client s3;
     private S3Presigner presigner;
     private KmsClient kms;
+    private SecretsManagerClient secrets;
 
     public AwsClients(Env env) {
         this.env = env;
@@ -87,8 +89,14 @@ public final class AwsClients implements AutoCloseable {
         return kms;
     }
 
+    public synchronized SecretsManagerClient secrets() {
+        if (secrets == null) secrets = SecretsManagerClient.builder().region(region).credentialsProvider(credentials).httpClient(http).build();
+        return secrets;
+    }
+
     @Override
     public synchronized void close() {
+        if (secrets != null) secrets.close();
         if (dynamo != null) dynamo.close();
         if (s3 != null) s3.close();
         if (presigner != null) presigner.close();

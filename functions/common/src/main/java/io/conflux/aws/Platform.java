@@ -77,7 +77,7 @@ public final class Platform implements AutoCloseable {
             synchronized (this) {
                 if (signIn == null) {
                     String domain = env.require(Settings.SIWE_DOMAIN);
-                    byte[] secret = Base64.getDecoder().decode(env.require(Settings.TOKEN_SECRET));
+                    byte[] secret = Base64.getDecoder().decode(tokenSecret());
                     Duration ttl = Duration.ofMinutes(Long.parseLong(env.get(Settings.TOKEN_TTL_MINUTES, "60")));
                     Set<String> operators = Arrays.stream(env.get(Settings.OPERATORS, "").split(","))
                             .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
@@ -107,6 +107,12 @@ public final class Platform implements AutoCloseable {
             }
         }
         return ingest;
+    }
+
+    /** The token secret from the environment (local) or from Secrets Manager (AWS), read once per container. */
+    private String tokenSecret() {
+        return env.get(Settings.TOKEN_SECRET).orElseGet(() -> aws.secrets()
+                .getSecretValue(r -> r.secretId(env.require(Settings.TOKEN_SECRET_ARN))).secretString());
     }
 
     static KeyProtector keyProtector(Env env, AwsClients aws) {

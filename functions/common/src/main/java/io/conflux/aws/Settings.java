@@ -11,6 +11,8 @@ public final class Settings {
     public static final String CHAIN_ID = "CHAIN_ID";
     /** Base64 of at least 32 random bytes: the HMAC key of session tokens. */
     public static final String TOKEN_SECRET = "TOKEN_SECRET";
+    /** In AWS: the Secrets Manager secret holding {@link #TOKEN_SECRET}'s value (so it is never in the template). */
+    public static final String TOKEN_SECRET_ARN = "TOKEN_SECRET_ARN";
     public static final String TOKEN_TTL_MINUTES = "TOKEN_TTL_MINUTES";
     /** Comma-separated wallet addresses that get the operator role. */
     public static final String OPERATORS = "OPERATORS";

@@ -1,0 +1,102 @@
+package io.conflux.infra;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.conflux.resources.ConfluxResources;
+import io.conflux.resources.TableSpec;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+/** Synthesizes the stack once for the class and checks what the upload slice relies on. */
+class ConfluxStackTest {
+    private static Template template;
+    private static final String STAGE = "test";
+
+    @BeforeAll
+    static void synth() {
+        App app = new App();
+        StackConfig config = new StackConfig(STAGE, "api.conflux.test", 31337, "0x" + "ab".repeat(20), StackConfig.findFunctionsDir());
+        template = Template.fromStack(new ConfluxStack(app, "Conflux-test", StackProps.builder().build(), config));
+    }
+
+    @Test
+    void everyTableOfTheResourceSpec_isDeployedWithTheSameKeysAndTtl() {
+        Map<String, Map<String, Object>> tables = template.findResources("AWS::DynamoDB::Table");
+        assertEquals(ConfluxResources.tables().size(), tables.size());
+        for (TableSpec spec : ConfluxResources.tables()) {
+            List<Map<String, Object>> keys = new java.util.ArrayList<>();
+            keys.add(Map.of("AttributeName", spec.partitionKey(), "KeyType", "HASH"));
+            if (spec.sortKey() != null) keys.add(Map.of("AttributeName", spec.sortKey(), "KeyType", "RANGE"));
+            Map<String, Object> props = new java.util.HashMap<>(Map.of("TableName", spec.physicalName(STAGE), "KeySchema", keys,
+                    "BillingMode", "PAY_PER_REQUEST",
+                    "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true)));
+            if (spec.ttlAttribute() != null) props.put("TimeToLiveSpecification", Map.of("AttributeName", spec.ttlAttribute(), "Enabled", true));
+            template.hasResourceProperties("AWS::DynamoDB::Table", Match.objectLike(props));
+            for (TableSpec.IndexSpec i : spec.indexes()) {
+                template.hasResourceProperties("AWS::DynamoDB::Table", Match.objectLike(Map.of("TableName", spec.physicalName(STAGE),
+                        "GlobalSecondaryIndexes", Match.arrayWith(List.of(Match.objectLike(Map.of("IndexName", i.name())))))));
+            }
+        }
+    }
+
+    @Test
+    void updatesBucket_isPrivateEncryptedAndTlsOnly_andNotifiesTheIngestQueue() {
+        template.hasResourceProperties("AWS::S3::Bucket", Match.objectLike(Map.of(
+                "PublicAccessBlockConfiguration", Map.of("BlockPublicAcls", true, "BlockPublicPolicy", true, "IgnorePublicAcls", true, "RestrictPublicBuckets", true),
+                "BucketEncryption", Match.objectLike(Map.of()))));
+        template.hasResourceProperties("AWS::S3::BucketPolicy", Match.objectLike(Map.of("PolicyDocument", Match.objectLike(Map.of(
+                "Statement", Match.arrayWith(List.of(Match.objectLike(Map.of("Effect", "Deny",
+                        "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false")))))))))));
+        var filter = Map.of("Key", Map.of("FilterRules", List.of(Map.of("Name", "prefix", "Value", "rounds/"))));
+        var queueConfig = Match.objectLike(Map.of("Events", List.of("s3:ObjectCreated:*"), "Filter", filter));
+        template.hasResourceProperties("Custom::S3BucketNotifications", Match.objectLike(Map.of("NotificationConfiguration",
+                Match.objectLike(Map.of("QueueConfigurations", Match.arrayWith(List.of(queueConfig)))))));
+    }
+
+    @Test
+    void ingestQueue_hasItsDeadLetterQueue_andTheSpecsTimeouts() {
+        var q = ConfluxResources.INGEST_QUEUE;
+        template.hasResourceProperties("AWS::SQS::Queue", Match.objectLike(Map.of("QueueName", q.physicalName(STAGE),
+                "VisibilityTimeout", (int) q.visibilityTimeout().toSeconds(),
+                "RedrivePolicy", Match.objectLike(Map.of("maxReceiveCount", q.maxReceiveCount())))));
+        template.hasResourceProperties("AWS::SQS::Queue", Match.objectLike(Map.of("QueueName", q.dlqPhysicalName(STAGE))));
+        assertTrue(q.visibilityTimeout().compareTo(ConfluxResources.INGEST_TIMEOUT.multipliedBy(6)) >= 0,
+                "AWS advises a visibility timeout of at least six times the function timeout");
+    }
+
+    @Test
+    void functions_runJava21OnArm_withTheSpecsEnvironment() {
+        for (String handler : List.of(ConfluxStack.API_HANDLER, ConfluxStack.INGEST_HANDLER)) {
+            template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of("Handler", handler, "Runtime", "java21",
+                    "Architectures", List.of("arm64"),
+                    "Environment", Map.of("Variables", Match.objectLike(ConfluxResources.tables().stream()
+                            .collect(Collectors.toMap(TableSpec::envVar, t -> Match.anyValue())))))));
+        }
+        template.hasResourceProperties("AWS::Lambda::EventSourceMapping", Match.objectLike(Map.of(
+                "FunctionResponseTypes", List.of("ReportBatchItemFailures"), "BatchSize", 10)));
+    }
+
+    @Test
+    void secrets_areReferencedNeverInlined() {
+        String json = template.toJSON().toString();
+        assertFalse(json.contains("TOKEN_SECRET\""), "the token secret itself is never an environment variable");
+        var variables = Match.objectLike(Map.of("TOKEN_SECRET_ARN", Match.anyValue()));
+        template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of("Handler", ConfluxStack.API_HANDLER,
+                "Environment", Map.of("Variables", variables))));
+    }
+
+    @Test
+    void httpApi_routesEverythingToTheApiFunction() {
+        template.resourceCountIs("AWS::ApiGatewayV2::Api", 1);
+        template.hasResourceProperties("AWS::ApiGatewayV2::Api", Match.objectLike(Map.of("ProtocolType", "HTTP")));
+        template.hasResourceProperties("AWS::ApiGatewayV2::Integration", Match.objectLike(Map.of("IntegrationType", "AWS_PROXY",
+                "PayloadFormatVersion", "2.0")));
+    }
+}
