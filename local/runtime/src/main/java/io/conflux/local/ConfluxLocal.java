@@ -1,0 +1,139 @@
+package io.conflux.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.conflux.identity.Wallet;
+import io.conflux.model.ModelTemplate;
+import io.conflux.model.Tensor;
+import io.conflux.rounds.Round;
+import io.conflux.rounds.RoundService;
+import io.conflux.update.ModelUpdate;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code conflux-local serve|demo}: the platform on this machine, no cloud account needed. */
+@Command(name = "conflux-local", mixinStandardHelpOptions = true, version = "0.1.0",
+        description = "Runs the Conflux platform on this machine on real local stand-ins for AWS.",
+        subcommands = {ConfluxLocal.Serve.class, ConfluxLocal.Demo.class})
+public final class ConfluxLocal implements Runnable {
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ConfluxLocal()).execute(args));
+    }
+
+    static class Common {
+        @Option(names = "--data", description = "Folder for keys and state (default: ${DEFAULT-VALUE}).", defaultValue = ".conflux/local")
+        Path data;
+
+        @Option(names = "--port", description = "API port; 0 picks a free one (default: ${DEFAULT-VALUE}).", defaultValue = "8080")
+        int port;
+
+        @Option(names = "--round-minutes", description = "How long the round opened at start takes updates (default: ${DEFAULT-VALUE}).", defaultValue = "60")
+        long roundMinutes;
+    }
+
+    static Round openRound(LocalRuntime rt, long minutes) {
+        return rt.platform().rounds().open(new RoundService.OpenRequest(null, null, Duration.ofMinutes(minutes), null, null));
+    }
+
+    @Command(name = "serve", description = "Stand-ins, API and ingest, with a round open, until Ctrl-C. State persists in --data.")
+    static final class Serve implements Callable<Integer> {
+        @CommandLine.Mixin
+        Common common = new Common();
+
+        @Override
+        public Integer call() throws Exception {
+            try (LocalRuntime rt = LocalRuntime.start(common.data, true, common.port)) {
+                Round round = openRound(rt, common.roundMinutes);
+                System.out.println(rt.describe());
+                System.out.println("  round        " + round.roundId() + " open until " + round.deadline() + " (template " + round.templateId() + ")");
+                System.out.println("API listening on " + rt.apiUrl() + " - press Ctrl-C to stop");
+                CountDownLatch stop = new CountDownLatch(1);
+                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+                stop.await();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "demo", description = "Starts the platform, opens a round, and walks traders through sign-in, upload and ingest over HTTP.")
+    static final class Demo implements Callable<Integer> {
+        @CommandLine.Mixin
+        Common common = new Common();
+
+        @Option(names = "--traders", description = "How many traders take part (default: ${DEFAULT-VALUE}).", defaultValue = "3")
+        int traders;
+
+        @Option(names = "--serve", description = "Keep serving after the walk-through, until Ctrl-C.")
+        boolean serve;
+
+        @Override
+        public Integer call() throws Exception {
+            long t0 = System.nanoTime();
+            try (LocalRuntime rt = LocalRuntime.start(common.data.resolve("demo"), false, common.port)) {
+                System.out.println(rt.describe());
+                Round round = openRound(rt, common.roundMinutes);
+                System.out.println("  round        " + round.roundId() + " open until " + round.deadline() + " (template " + round.templateId() + ")");
+                System.out.println("API listening on " + rt.apiUrl());
+                System.out.println();
+                System.out.println("Walk-through: " + traders + " traders sign in (EIP-4361), seal an update for the round (HPKE + wallet signature),");
+                System.out.println("upload it through a presigned URL, and the S3 event -> SQS -> ingest path records the verdict.");
+                System.out.println("(Until local training lands, each trader uploads a no-change update: all-zero tensor deltas.)");
+                ModelTemplate template = round.template();
+                List<String> failures = new ArrayList<>();
+                for (int i = 1; i <= traders; i++) {
+                    HttpTrader trader = new HttpTrader(rt.apiUrl(), Wallet.create());
+                    trader.signIn();
+                    String uploadId = trader.upload(noChange(template, round.roundId(), trader.wallet().address(), 1000L * i));
+                    JsonNode v = trader.verdict(round.roundId(), uploadId, Duration.ofSeconds(20));
+                    System.out.printf("  trader %d %s  upload %s  %s%n", i, trader.wallet().address(), uploadId, verdict(v));
+                    if (!"ACCEPTED".equals(v.get("status").asText())) failures.add("trader " + i + ": " + verdict(v));
+                }
+                HttpTrader mallory = new HttpTrader(rt.apiUrl(), Wallet.create());
+                mallory.signIn();
+                byte[] sealed = io.conflux.update.UpdateEnvelope.seal(noChange(template, round.roundId(), mallory.wallet().address(), 1),
+                        mallory.wallet(), round.publicKey());
+                sealed[sealed.length - 1] ^= 1; // damaged in transit (or tampered with)
+                String bad = mallory.uploadBytes(round.roundId(), sealed);
+                JsonNode v = mallory.verdict(round.roundId(), bad, Duration.ofSeconds(20));
+                System.out.printf("  a damaged upload %s  %s%n", bad, verdict(v));
+                if (!"DECRYPTION_FAILED".equals(v.path("reason").asText())) failures.add("the damaged upload was not refused as DECRYPTION_FAILED");
+                System.out.printf("%nDone in %.1f s.%n", (System.nanoTime() - t0) / 1e9);
+                if (!failures.isEmpty()) {
+                    System.err.println("The walk-through did not go as expected:\n  " + String.join("\n  ", failures));
+                    return 1;
+                }
+                if (serve) {
+                    System.out.println("Serving on " + rt.apiUrl() + " - press Ctrl-C to stop");
+                    CountDownLatch stop = new CountDownLatch(1);
+                    Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+                    stop.await();
+                }
+            }
+            return 0;
+        }
+
+        private static String verdict(JsonNode v) {
+            String s = v.get("status").asText();
+            return "REJECTED".equals(s) ? s + " (" + v.path("reason").asText() + ": " + v.path("detail").asText() + ")"
+                    : s + (v.hasNonNull("contentHash") ? " (content " + v.get("contentHash").asText().substring(0, 12) + "...)" : "");
+        }
+
+        private static ModelUpdate noChange(ModelTemplate t, String roundId, String trader, long samples) {
+            List<Tensor> zeros = t.tensors().stream().map(Tensor::zeros).toList();
+            return new ModelUpdate(roundId, trader, Instant.now(), samples, t.id(), zeros);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.conflux.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.conflux.identity.Signatures;
+import io.conflux.identity.SiweMessage;
+import io.conflux.identity.Wallet;
+import io.conflux.update.ModelUpdate;
+import io.conflux.update.UpdateEnvelope;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+
+/**
+ * A trader speaking to the API over HTTP exactly as a remote client does: sign in with the wallet,
+ * read the round, seal the update for it, PUT it to the presigned URL, poll the verdict. Used by the
+ * demo walk-through; the full trader's client (training, wallet files) builds on the same calls.
+ */
+final class HttpTrader {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    private final URI api;
+    private final Wallet wallet;
+    private String token;
+
+    HttpTrader(URI api, Wallet wallet) {
+        this.api = api;
+        this.wallet = wallet;
+    }
+
+    Wallet wallet() {
+        return wallet;
+    }
+
+    void signIn() throws IOException {
+        JsonNode c = call("POST", "/auth/nonce", null);
+        String message = SiweMessage.of(c.get("domain").asText(), wallet.checksumAddress(), c.get("statement").asText(),
+                c.get("uri").asText(), c.get("chainId").asLong(), c.get("nonce").asText(), Instant.parse(c.get("issuedAt").asText()),
+                Instant.parse(c.get("expiresAt").asText())).format();
+        String signature = Signatures.toHex(wallet.signPersonal(message.getBytes(StandardCharsets.UTF_8)));
+        token = call("POST", "/auth/login", Map.of("message", message, "signature", signature)).get("token").asText();
+    }
+
+    JsonNode round(String roundId) throws IOException {
+        return call("GET", "/rounds/" + roundId, null);
+    }
+
+    /** Seals the update for the round, uploads it, and returns the upload id. */
+    String upload(ModelUpdate update) throws IOException {
+        JsonNode round = round(update.roundId());
+        byte[] sealed = UpdateEnvelope.seal(update, wallet, Base64.getDecoder().decode(round.get("publicKey").asText()));
+        return uploadBytes(update.roundId(), sealed);
+    }
+
+    /** Uploads bytes as they are (the demo also shows what happens to a damaged upload). */
+    String uploadBytes(String roundId, byte[] bytes) throws IOException {
+        JsonNode ticket = call("POST", "/rounds/" + roundId + "/uploads", Map.of("contentLength", bytes.length));
+        HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(ticket.get("url").asText())).PUT(HttpRequest.BodyPublishers.ofByteArray(bytes));
+        ticket.get("headers").fields().forEachRemaining(h -> {
+            if (!h.getKey().equalsIgnoreCase("content-length")) put.header(h.getKey(), h.getValue().asText());
+        });
+        HttpResponse<String> r = send(put.build());
+        if (r.statusCode() != 200) throw new IOException("the upload URL refused the update: HTTP " + r.statusCode() + " " + r.body());
+        return ticket.get("uploadId").asText();
+    }
+
+    /** Waits for the ingest verdict. */
+    JsonNode verdict(String roundId, String uploadId, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            JsonNode s = call("GET", "/rounds/" + roundId + "/uploads/" + uploadId, null);
+            if (!"ISSUED".equals(s.get("status").asText()) || System.nanoTime() > deadline) return s;
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted");
+            }
+        }
+    }
+
+    private JsonNode call(String method, String path, Object body) throws IOException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(api.resolve(path)).header("accept", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        if (body != null) b.header("content-type", "application/json");
+        if (token != null) b.header("authorization", "Bearer " + token);
+        HttpResponse<String> r = send(b.build());
+        JsonNode json = JSON.readTree(r.body());
+        if (r.statusCode() >= 300) {
+            throw new IOException(method + " " + path + " -> HTTP " + r.statusCode() + " " + json.path("error").asText() + ": " + json.path("message").asText());
+        }
+        return json;
+    }
+
+    private HttpResponse<String> send(HttpRequest request) throws IOException {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+}
