@@ -43,7 +43,8 @@ public final class IngestHandler implements RequestHandler<SQSEvent, SQSBatchRes
                 }
             } catch (Exception e) {
                 log(context, "{\"event\":\"ingest-failed\",\"messageId\":\"" + m.getMessageId() + "\",\"error\":\""
-                        + String.valueOf(e.getMessage()).replace("\"", "'") + "\"}");
+                        + (e.getClass().getName() + ": " + e.getMessage()).replace("\"", "'") + "\"}");
+                if (System.getenv("CONFLUX_DEBUG") != null) e.printStackTrace();
                 failures.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(m.getMessageId()).build());
             }
         }

@@ -61,14 +61,8 @@ public final class LocalRuntime implements AutoCloseable {
             aws = new LocalAws(persistent ? StandIns.start(dataDir.resolve("state")) : StandIns.startInMemory(), STAGE);
             int port = apiPort == 0 ? freePort() : apiPort;
             Wallet operator = operatorWallet(dataDir);
-            Map<String, String> env = new HashMap<>(aws.env());
-            env.put(Settings.SIWE_DOMAIN, "127.0.0.1:" + port);
-            env.put(Settings.SIWE_URI, "http://127.0.0.1:" + port);
-            env.put(Settings.CHAIN_ID, "31337");
-            env.put(Settings.TOKEN_SECRET, secret(dataDir.resolve("token-secret")));
-            env.put(Settings.OPERATORS, operator.address());
-            env.put(Settings.ROUND_KEY_PROTECTION, "file:" + dataDir.resolve("round-keys.key"));
-            Platform platform = new Platform(new Env(env), Clock.systemUTC());
+            Env env = functionEnv(aws, dataDir, port, operator);
+            Platform platform = new Platform(env, Clock.systemUTC());
             ApplicationContext ctx = ApplicationContext.builder().singletons(platform)
                     .properties(Map.of("micronaut.server.port", port, "micronaut.server.host", "127.0.0.1")).build().start();
             EmbeddedServer server = ctx.getBean(EmbeddedServer.class).start();
@@ -81,6 +75,21 @@ public final class LocalRuntime implements AutoCloseable {
             if (aws != null) aws.close();
             throw e;
         }
+    }
+
+    /**
+     * What the functions read on this machine: the provisioned resources plus sign-in (domain
+     * {@code 127.0.0.1:port}, chain 31337), a token secret and a round-key file kept in {@code dataDir}.
+     */
+    public static Env functionEnv(LocalAws aws, Path dataDir, int port, Wallet operator) throws IOException {
+        Map<String, String> env = new HashMap<>(aws.env());
+        env.put(Settings.SIWE_DOMAIN, "127.0.0.1:" + port);
+        env.put(Settings.SIWE_URI, "http://127.0.0.1:" + port);
+        env.put(Settings.CHAIN_ID, "31337");
+        env.put(Settings.TOKEN_SECRET, secret(dataDir.resolve("token-secret")));
+        env.put(Settings.OPERATORS, operator.address());
+        env.put(Settings.ROUND_KEY_PROTECTION, "file:" + dataDir.resolve("round-keys.key"));
+        return new Env(env);
     }
 
     public URI apiUrl() {

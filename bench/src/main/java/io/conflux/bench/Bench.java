@@ -1,0 +1,28 @@
+package io.conflux.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * {@code Bench coldstart [runs] | ingest [iterations] | all}: prints figures; asserts nothing about
+ * time. Run from the repository after {@code ./mvnw -DskipTests install} (see bench/README.md).
+ */
+public final class Bench {
+    private Bench() {}
+
+    public static void main(String[] args) throws Exception {
+        String what = args.length > 0 ? args[0] : "all";
+        int n = args.length > 1 ? Integer.parseInt(args[1]) : 0;
+        Path repo = repo();
+        if (what.equals("coldstart") || what.equals("all")) ColdStartBench.run(repo, n > 0 ? n : 5);
+        if (what.equals("ingest") || what.equals("all")) IngestBench.run(n > 0 ? n : 20);
+        System.exit(0); // the stand-ins' non-daemon threads
+    }
+
+    static Path repo() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isDirectory(p.resolve("functions/api")) && Files.isDirectory(p.resolve("bench"))) return p;
+        }
+        throw new IllegalStateException("run the benchmarks from inside the repository");
+    }
+}
