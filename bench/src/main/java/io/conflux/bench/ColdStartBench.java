@@ -14,7 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Cold start: a fresh JVM, on the function's own deployment class path (functions/X/target/lambda/lib),
+ * Cold start: a fresh JVM, on the function's own deployment jar (functions/X/target/lambda/function.jar),
  * with the JIT and GC flags of the Lambda Java runtime, from process start to the first handled event.
  * The API handler gets an authenticated GET /rounds/{id} (token check + DynamoDB read); the ingest
  * handler an SQS batch with the real S3 notification of a freshly uploaded update (S3 read, HPKE open,
@@ -51,11 +51,13 @@ final class ColdStartBench {
     }
 
     private static double[] probe(Path repo, String fn, Path event, Map<String, String> env, String heap) throws IOException, InterruptedException {
-        Path lib = repo.resolve("functions").resolve(fn).resolve("target/lambda/lib");
-        if (!Files.isDirectory(lib)) throw new IllegalStateException(lib + " missing: run ./mvnw -DskipTests install first");
-        String cp = lib + File.separator + "*" + File.pathSeparator + repo.resolve("bench/target/classes");
+        Path jar = repo.resolve("functions").resolve(fn).resolve("target/lambda/function.jar");
+        if (!Files.isRegularFile(jar)) throw new IllegalStateException(jar + " missing: run ./mvnw -DskipTests install first");
+        String cp = jar + File.pathSeparator + repo.resolve("bench/target/classes");
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
         cmd.addAll(LAMBDA_JVM_FLAGS);
+        String extra = System.getProperty("conflux.bench.jvmArgs");
+        if (extra != null && !extra.isBlank()) cmd.addAll(List.of(extra.trim().split("\\s+")));
         cmd.addAll(List.of(heap, "-cp", cp, ColdStartProbe.class.getName(), fn, event.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().clear();

@@ -140,7 +140,7 @@ public final class ConfluxStack extends Stack {
         env.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
         return Function.Builder.create(this, id).functionName("conflux-" + config.stage() + "-" + module)
                 .runtime(Runtime.JAVA_21).architecture(Architecture.ARM_64).handler(handler)
-                .code(Code.fromAsset(config.lambdaDir(module).toString()))
+                .code(Code.fromAsset(config.lambdaJar(module).toString()))
                 .memorySize(memoryMb).timeout(timeout).environment(env).logRetention(RetentionDays.ONE_MONTH).build();
     }
 

@@ -29,12 +29,12 @@ public record StackConfig(String stage, String siweDomain, long chainId, String 
         throw new IllegalStateException("cannot find functions/ above " + Path.of("").toAbsolutePath() + "; pass -c functionsDir=...");
     }
 
-    /** A function's deployment folder (target/lambda/lib/*.jar), built by ./mvnw package. */
-    public Path lambdaDir(String function) {
-        Path dir = functionsDir.resolve(function).resolve("target/lambda");
-        if (!Files.isDirectory(dir)) {
-            throw new IllegalStateException(dir + " does not exist: build the functions first (./mvnw -DskipTests package)");
+    /** A function's deployment jar (target/lambda/function.jar), built by ./mvnw package. */
+    public Path lambdaJar(String function) {
+        Path jar = functionsDir.resolve(function).resolve("target/lambda/function.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " does not exist: build the functions first (./mvnw -DskipTests package)");
         }
-        return dir;
+        return jar;
     }
 }

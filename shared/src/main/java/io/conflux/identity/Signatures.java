@@ -4,11 +4,17 @@ import java.security.SignatureException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.regex.Pattern;
-import org.web3j.crypto.Keys;
+import java.math.BigInteger;
+import org.web3j.crypto.Hash;
 import org.web3j.crypto.Sign;
 import org.web3j.utils.Numeric;
 
-/** Verification side of {@link Wallet}: who signed a personal_sign message. */
+/**
+ * Verification side of {@link Wallet}: who signed a personal_sign message. Addresses and EIP-55
+ * checksums are computed here from Keccak-256 directly rather than through web3j's {@code Keys},
+ * whose class initializer registers the whole BouncyCastle JCA provider (hundreds of classes) -
+ * start-up time the verifying functions do not need to pay.
+ */
 public final class Signatures {
     private static final Pattern ADDRESS = Pattern.compile("0x[0-9a-fA-F]{40}");
 
@@ -29,7 +35,7 @@ public final class Signatures {
         if (v != 27 && v != 28) throw new SignatureException("signature recovery id v must be 27 or 28, got " + signature[64]);
         Sign.SignatureData data = new Sign.SignatureData(v, Arrays.copyOfRange(signature, 0, 32), Arrays.copyOfRange(signature, 32, 64));
         try {
-            return "0x" + Keys.getAddress(Sign.signedPrefixedMessageToKey(message, data));
+            return address(Sign.signedPrefixedMessageToKey(message, data));
         } catch (RuntimeException e) {
             throw new SignatureException("signature does not recover a public key: " + e.getMessage(), e);
         }
@@ -56,7 +62,25 @@ public final class Signatures {
         if (!isAddress(s)) return false;
         String hex = s.substring(2);
         if (hex.equals(hex.toLowerCase(Locale.ROOT)) || hex.equals(hex.toUpperCase(Locale.ROOT))) return true;
-        return Keys.toChecksumAddress(s).equals(s);
+        return toChecksum(s).equals(s);
+    }
+
+    /** The address of an uncompressed secp256k1 public key (64 bytes x || y): the last 20 bytes of its Keccak-256. */
+    public static String address(BigInteger publicKey) {
+        byte[] hash = Hash.sha3(Numeric.toBytesPadded(publicKey, 64));
+        return Numeric.toHexString(hash, 12, 20, true);
+    }
+
+    /** EIP-55: each hex letter upper-cased where the matching nibble of Keccak-256(lower-case hex) is 8 or more. */
+    public static String toChecksum(String address) {
+        String lower = normalize(address).substring(2);
+        String hash = Numeric.toHexStringNoPrefix(Hash.sha3(lower.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        StringBuilder out = new StringBuilder("0x");
+        for (int i = 0; i < 40; i++) {
+            char c = lower.charAt(i);
+            out.append(Character.digit(hash.charAt(i), 16) >= 8 ? Character.toUpperCase(c) : c);
+        }
+        return out.toString();
     }
 
     /** The canonical (lower-case) form of an address, or an exception saying why it is not one. */

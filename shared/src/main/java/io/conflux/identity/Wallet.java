@@ -20,7 +20,7 @@ public final class Wallet {
 
     private Wallet(ECKeyPair keys) {
         this.keys = keys;
-        this.address = "0x" + Keys.getAddress(keys.getPublicKey());
+        this.address = Signatures.address(keys.getPublicKey());
     }
 
     public static Wallet create() {
@@ -48,7 +48,7 @@ public final class Wallet {
 
     /** EIP-55 mixed-case form, for messages people read (SIWE requires it). */
     public String checksumAddress() {
-        return Keys.toChecksumAddress(address);
+        return Signatures.toChecksum(address);
     }
 
     public byte[] privateKey() {

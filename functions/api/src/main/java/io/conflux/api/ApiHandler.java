@@ -2,6 +2,7 @@ package io.conflux.api;
 
 import io.conflux.aws.Platform;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.ApplicationContextBuilder;
 import io.micronaut.function.aws.LambdaApplicationContextBuilder;
 import io.micronaut.function.aws.proxy.payload2.APIGatewayV2HTTPEventFunction;
 
@@ -18,8 +19,19 @@ public class ApiHandler extends APIGatewayV2HTTPEventFunction {
         super(context);
     }
 
+    /**
+     * Called once, first thing, when Lambda constructs the handler: the platform (SDK clients, TLS)
+     * starts building on a second thread while Micronaut builds its context on this one. Lambda's
+     * builder names its environments itself (function, lambda), so environment deduction is off.
+     */
+    @Override
+    protected ApplicationContextBuilder newApplicationContextBuilder() {
+        PlatformFactory.startBuilding();
+        return super.newApplicationContextBuilder().deduceEnvironment(false);
+    }
+
     /** The handler over a platform built elsewhere (the local runtime's Lambda mode, tests, benchmarks). */
     public static ApiHandler over(Platform platform) {
-        return new ApiHandler(new LambdaApplicationContextBuilder().singletons(platform).build().start());
+        return new ApiHandler(new LambdaApplicationContextBuilder().deduceEnvironment(false).singletons(platform).build().start());
     }
 }

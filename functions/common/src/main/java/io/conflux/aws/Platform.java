@@ -45,7 +45,7 @@ public final class Platform implements AutoCloseable {
         this.traders = new DynamoTraderRegistry(aws.dynamo(), env.require(ConfluxResources.TRADERS.envVar()));
         this.ledger = new DynamoUpdateLedger(aws.dynamo(), env.require(ConfluxResources.UPDATES.envVar()),
                 env.require(ConfluxResources.CLAIMS.envVar()));
-        this.uploadsBucket = new S3Uploads(aws.s3(), aws.presigner(), env.require(ConfluxResources.UPDATES_BUCKET.envVar()));
+        this.uploadsBucket = new S3Uploads(aws::s3, aws::presigner, env.require(ConfluxResources.UPDATES_BUCKET.envVar()));
     }
 
     public static Platform fromSystem() {
@@ -115,9 +115,26 @@ public final class Platform implements AutoCloseable {
                 .getSecretValue(r -> r.secretId(env.require(Settings.TOKEN_SECRET_ARN))).secretString());
     }
 
+    /**
+     * Loads the SDK's request path with one read that changes nothing (a round that cannot exist), so
+     * the first real request does not pay for it. Run during a function's init phase.
+     */
+    public void prime() {
+        roundStore.find("~prime");
+    }
+
+    /** The same for the updates bucket: a HEAD of a key that cannot exist (its 404 is the expected answer). */
+    public void primeUpdatesBucket() {
+        try {
+            aws.s3().headObject(r -> r.bucket(env.require(ConfluxResources.UPDATES_BUCKET.envVar())).key("~prime"));
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception expected) {
+            // 404 (or 403 without ListBucket): the request path is loaded either way
+        }
+    }
+
     static KeyProtector keyProtector(Env env, AwsClients aws) {
         String spec = env.require(Settings.ROUND_KEY_PROTECTION);
-        if (spec.startsWith("kms:")) return new KmsKeyProtector(aws.kms(), spec.substring(4));
+        if (spec.startsWith("kms:")) return new KmsKeyProtector(aws::kms, spec.substring(4));
         if (spec.startsWith("file:")) return new LocalKeyFileProtector(Path.of(spec.substring(5)));
         throw new IllegalStateException(Settings.ROUND_KEY_PROTECTION + " must be kms:<key id> or file:<path>, not '" + spec + "'");
     }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -22,11 +23,12 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 public final class S3Uploads implements UploadUrlSigner, ObjectReader {
     public static final String CONTENT_TYPE = "application/octet-stream";
 
-    private final S3Client s3;
-    private final S3Presigner presigner;
+    private final Supplier<S3Client> s3;
+    private final Supplier<S3Presigner> presigner;
     private final String bucket;
 
-    public S3Uploads(S3Client s3, S3Presigner presigner, String bucket) {
+    /** Clients are asked for on first use: the API only presigns, the ingest function only reads. */
+    public S3Uploads(Supplier<S3Client> s3, Supplier<S3Presigner> presigner, String bucket) {
         this.s3 = s3;
         this.presigner = presigner;
         this.bucket = bucket;
@@ -38,7 +40,7 @@ public final class S3Uploads implements UploadUrlSigner, ObjectReader {
         if (left.isNegative() || left.isZero()) throw new IllegalArgumentException("the URL would be expired already");
         // SigV4 presigned URLs live whole seconds, at least one; the ingest's deadline check covers the rounding
         Duration ttl = Duration.ofSeconds(Math.max(1, (left.toMillis() + 999) / 1000));
-        var presigned = presigner.presignPutObject(p -> p.signatureDuration(ttl).putObjectRequest(o -> o.bucket(bucket).key(key)
+        var presigned = presigner.get().presignPutObject(p -> p.signatureDuration(ttl).putObjectRequest(o -> o.bucket(bucket).key(key)
                 .contentLength(contentLength).contentType(CONTENT_TYPE).ifNoneMatch("*")));
         Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         presigned.signedHeaders().forEach((name, values) -> {
@@ -49,7 +51,7 @@ public final class S3Uploads implements UploadUrlSigner, ObjectReader {
 
     @Override
     public byte[] read(String key, String versionId, long maxBytes) throws IOException {
-        try (InputStream in = s3.getObject(r -> r.bucket(bucket).key(key).versionId(versionId))) {
+        try (InputStream in = s3.get().getObject(r -> r.bucket(bucket).key(key).versionId(versionId))) {
             byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
             if (bytes.length > maxBytes) throw new IOException("object " + key + " is larger than " + maxBytes + " bytes");
             return bytes;

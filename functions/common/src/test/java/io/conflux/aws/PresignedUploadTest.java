@@ -27,7 +27,7 @@ class PresignedUploadTest {
         aws = localAws;
         AwsClients clients = new AwsClients(Fixtures.env(aws));
         bucket = aws.get(ConfluxResources.UPDATES_BUCKET.envVar());
-        uploads = new S3Uploads(clients.s3(), clients.presigner(), bucket);
+        uploads = new S3Uploads(clients::s3, clients::presigner, bucket);
     }
 
     private static String freshKey() {

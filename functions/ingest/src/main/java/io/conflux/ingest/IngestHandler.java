@@ -22,9 +22,21 @@ import java.util.List;
 public final class IngestHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     private final Platform platform;
 
-    /** Lambda's entry point: configuration from the environment, built once per container. */
+    /**
+     * Lambda's entry point: configuration from the environment, built once per container. The init
+     * phase also primes both SDK clients with reads that change nothing (S3 on a second thread, since
+     * init has two cores), so the first update does not pay for loading their request paths.
+     */
     public IngestHandler() {
         this(Platform.fromSystem());
+        Thread s3 = new Thread(platform::primeUpdatesBucket, "conflux-s3-prime");
+        s3.start();
+        platform.prime();
+        try {
+            s3.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public IngestHandler(Platform platform) {

@@ -1,12 +1,12 @@
 package io.conflux.ingest;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.conflux.platform.Json;
 import io.conflux.update.UpdateLedger;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,24 +15,25 @@ import java.util.List;
  * that SQS carries as a message body. Keys arrive URL-encoded with '+' for spaces, as S3 writes them.
  */
 final class S3EventRecords {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private S3EventRecords() {}
 
     /** The ObjectCreated records of a message; empty for S3's test event and for other event kinds. */
     static List<UpdateLedger.ObjectRef> objectsCreated(String body) throws IOException {
-        JsonNode root = JSON.readTree(body);
+        Object root = Json.parse(body);
         List<UpdateLedger.ObjectRef> out = new ArrayList<>();
-        if ("s3:TestEvent".equals(root.path("Event").asText())) return out;
-        JsonNode records = root.path("Records");
-        if (!records.isArray()) throw new IOException("not an S3 event notification: no Records array");
-        for (JsonNode r : records) {
-            if (!"aws:s3".equals(r.path("eventSource").asText()) || !r.path("eventName").asText().startsWith("ObjectCreated:")) continue;
-            JsonNode o = r.path("s3").path("object");
-            String key = URLDecoder.decode(o.path("key").asText(), StandardCharsets.UTF_8);
-            String eTag = o.hasNonNull("eTag") ? o.get("eTag").asText() : null;
-            String version = o.hasNonNull("versionId") ? o.get("versionId").asText() : null;
-            out.add(new UpdateLedger.ObjectRef(key, eTag, version, o.path("size").asLong(), Instant.parse(r.path("eventTime").asText())));
+        if ("s3:TestEvent".equals(Json.string(root, "Event"))) return out;
+        if (!(Json.at(root, "Records") instanceof List<?> records)) throw new IOException("not an S3 event notification: no Records array");
+        for (Object r : records) {
+            if (!"aws:s3".equals(Json.string(r, "eventSource")) || !String.valueOf(Json.string(r, "eventName")).startsWith("ObjectCreated:")) continue;
+            String key = Json.string(r, "s3", "object", "key");
+            if (key == null || !(Json.at(r, "s3", "object", "size") instanceof Number size)) throw new IOException("S3 record without object key or size");
+            try {
+                out.add(new UpdateLedger.ObjectRef(URLDecoder.decode(key, StandardCharsets.UTF_8), Json.string(r, "s3", "object", "eTag"),
+                        Json.string(r, "s3", "object", "versionId"), size.longValue(), Instant.parse(Json.string(r, "eventTime"))));
+            } catch (DateTimeParseException | NullPointerException e) {
+                throw new IOException("S3 record with a missing or malformed eventTime");
+            }
         }
         return out;
     }
