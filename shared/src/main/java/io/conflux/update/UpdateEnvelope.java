@@ -76,16 +76,20 @@ public final class UpdateEnvelope {
         return SafeTensors.write(meta, u.tensors());
     }
 
-    /** The decrypted, still unverified content of an object. */
-    public record SignedPayload(byte[] payload, byte[] signature) {
+    /** The decrypted, still unverified content of an object, with its SHA-256 (computed once: it is both signed and the content hash). */
+    public record SignedPayload(byte[] payload, byte[] signature, byte[] digest) {
+        public SignedPayload(byte[] payload, byte[] signature) {
+            this(payload, signature, sha256(payload));
+        }
+
         public String contentHash() {
-            return HexFormat.of().formatHex(sha256(payload));
+            return HexFormat.of().formatHex(digest);
         }
 
         /** @return the lower-case address that signed the payload */
         public String signer() throws UpdateRejectedException {
             try {
-                return Signatures.recoverPersonal(sha256(payload), signature);
+                return Signatures.recoverPersonal(digest, signature);
             } catch (SignatureException e) {
                 throw new UpdateRejectedException(BAD_SIGNATURE, e.getMessage());
             }
