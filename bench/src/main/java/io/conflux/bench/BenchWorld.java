@@ -5,7 +5,6 @@ import io.conflux.aws.Platform;
 import io.conflux.identity.AuthenticationException;
 import io.conflux.identity.Session;
 import io.conflux.identity.SessionTokens;
-import io.conflux.identity.Signatures;
 import io.conflux.identity.SignInService;
 import io.conflux.identity.Wallet;
 import io.conflux.local.LocalRuntime;
@@ -19,11 +18,8 @@ import io.conflux.update.UpdateEnvelope;
 import io.conflux.update.UpdateLedger;
 import io.conflux.update.UploadService;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -44,10 +40,9 @@ final class BenchWorld implements AutoCloseable {
         aws = new LocalAws(StandIns.startInMemory(), "bench");
         env = LocalRuntime.functionEnv(aws, dir, 8080, Wallet.create());
         platform = new Platform(env, Clock.systemUTC());
-        SignInService.Challenge c = platform.signIn().challenge();
-        String message = c.messageFor(trader.checksumAddress()).format();
+        SignInService.SignedLogin signed = platform.signIn().challenge().signWith(trader);
         try {
-            login = platform.signIn().signIn(message, Signatures.toHex(trader.signPersonal(message.getBytes(StandardCharsets.UTF_8))));
+            login = platform.signIn().signIn(signed.message(), signed.signature());
         } catch (AuthenticationException e) {
             throw new IllegalStateException(e);
         }
@@ -68,11 +63,7 @@ final class BenchWorld implements AutoCloseable {
     /** Uploads through a presigned URL as a trader would; returns the object as the S3 event will describe it. */
     UpdateLedger.ObjectRef upload(Round round, byte[] sealed) throws IOException, InterruptedException {
         UploadService.UploadTicket t = platform.uploads().issue(session(), round.roundId(), sealed.length);
-        HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(t.put().url().toString())).PUT(HttpRequest.BodyPublishers.ofByteArray(sealed));
-        t.put().headers().forEach((k, v) -> {
-            if (!k.equalsIgnoreCase("content-length")) put.header(k, v);
-        });
-        HttpResponse<String> r = http.send(put.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(t.put().request(sealed), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) throw new IOException("upload refused: " + r.statusCode());
         var head = aws.s3().headObject(h -> h.bucket(env.require("BUCKET_UPDATES")).key(t.objectKey()));
         return new UpdateLedger.ObjectRef(t.objectKey(), head.eTag().replace("\"", ""), head.versionId(), head.contentLength(), Instant.now());

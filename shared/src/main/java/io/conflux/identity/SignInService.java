@@ -44,9 +44,21 @@ public final class SignInService {
     public record Challenge(String nonce, Instant issuedAt, Instant expiresAt, String domain, String uri, long chainId) {
         /** The EIP-4361 message a wallet would sign for this challenge. */
         public SiweMessage messageFor(String checksumAddress) {
-            return SiweMessage.of(domain, checksumAddress, "Sign in to Conflux.", uri, chainId, nonce, issuedAt, expiresAt);
+            return SiweMessage.of(domain, checksumAddress, STATEMENT, uri, chainId, nonce, issuedAt, expiresAt);
+        }
+
+        /** What a wallet app sends to sign in: the message for this challenge and its personal_sign signature. */
+        public SignedLogin signWith(Wallet wallet) {
+            String message = messageFor(wallet.checksumAddress()).format();
+            return new SignedLogin(message, Signatures.toHex(wallet.signPersonal(message.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
         }
     }
+
+    /** The body of {@code POST /auth/login}. */
+    public record SignedLogin(String message, String signature) {}
+
+    /** The statement every Conflux sign-in message carries. */
+    public static final String STATEMENT = "Sign in to Conflux.";
 
     public Challenge challenge() {
         Instant now = clock.instant();

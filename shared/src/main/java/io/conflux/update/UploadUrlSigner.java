@@ -1,6 +1,7 @@
 package io.conflux.update;
 
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.time.Instant;
 import java.util.Map;
 
@@ -8,7 +9,20 @@ import java.util.Map;
 public interface UploadUrlSigner {
 
     /** The URL and the headers the PUT must carry exactly (they are part of the signature). */
-    record PresignedPut(URI url, Map<String, String> headers, Instant expiresAt) {}
+    record PresignedPut(URI url, Map<String, String> headers, Instant expiresAt) {
+
+        /**
+         * The PUT a client sends: the signed headers as given, except Content-Length and Host, which
+         * the HTTP client derives from the body and the URL (and must: it refuses to take them).
+         */
+        public HttpRequest request(byte[] body) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(url).PUT(HttpRequest.BodyPublishers.ofByteArray(body));
+            headers.forEach((k, v) -> {
+                if (!k.equalsIgnoreCase("content-length") && !k.equalsIgnoreCase("host")) b.header(k, v);
+            });
+            return b.build();
+        }
+    }
 
     /**
      * A PUT URL for exactly {@code key}, exactly {@code contentLength} bytes, valid until {@code expiresAt},

@@ -34,7 +34,7 @@ final class AuthController {
     Dto.Challenge nonce() {
         SignInService.Challenge c = platform.signIn().challenge();
         return new Dto.Challenge(c.nonce(), c.issuedAt().toString(), c.expiresAt().toString(), c.domain(), c.uri(), c.chainId(),
-                "Sign in to Conflux.");
+                SignInService.STATEMENT);
     }
 
     @Post("/auth/login")

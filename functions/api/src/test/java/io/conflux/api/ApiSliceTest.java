@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.conflux.aws.Platform;
 import io.conflux.identity.Signatures;
-import io.conflux.identity.SiweMessage;
+import io.conflux.identity.SignInService;
 import io.conflux.identity.Wallet;
 import io.conflux.ingest.IngestHandler;
 import io.conflux.model.ModelTemplate;
@@ -17,6 +17,7 @@ import io.conflux.testing.Fixtures;
 import io.conflux.update.ModelUpdate;
 import io.conflux.update.TestUpdates;
 import io.conflux.update.UpdateEnvelope;
+import io.conflux.update.UploadUrlSigner.PresignedPut;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -65,11 +66,10 @@ class ApiSliceTest {
     /** What a wallet app does: ask for a nonce, compose the EIP-4361 message from the challenge, sign it. */
     static String[] signedMessage(Api api, Wallet w) {
         JsonNode c = api.post("/auth/nonce", null, null).json();
-        SiweMessage m = SiweMessage.of(c.get("domain").asText(), w.checksumAddress(), c.get("statement").asText(), c.get("uri").asText(),
-                c.get("chainId").asLong(), c.get("nonce").asText(), Instant.parse(c.get("issuedAt").asText()),
-                Instant.parse(c.get("expiresAt").asText()));
-        String text = m.format();
-        return new String[] {text, Signatures.toHex(w.signPersonal(text.getBytes(StandardCharsets.UTF_8)))};
+        SignInService.SignedLogin login = new SignInService.Challenge(c.get("nonce").asText(), Instant.parse(c.get("issuedAt").asText()),
+                Instant.parse(c.get("expiresAt").asText()), c.get("domain").asText(), c.get("uri").asText(), c.get("chainId").asLong()).signWith(w);
+        assertEquals(SignInService.STATEMENT, c.get("statement").asText());
+        return new String[] {login.message(), login.signature()};
     }
 
     static String login(Api api, Wallet w) {
@@ -110,7 +110,7 @@ class ApiSliceTest {
             var e = it.next();
             headers.put(e.getKey(), e.getValue().asText());
         }
-        assertEquals(200, Fixtures.put(t.get("url").asText(), headers, sealed).statusCode());
+        assertEquals(200, Fixtures.put(new PresignedPut(java.net.URI.create(t.get("url").asText()), headers, Instant.parse(t.get("expiresAt").asText())), sealed).statusCode());
 
         String statusPath = "/rounds/" + roundId + "/uploads/" + t.get("uploadId").asText();
         JsonNode status = awaitDecided(api, statusPath, token);

@@ -5,7 +5,6 @@ import io.conflux.aws.Platform;
 import io.conflux.aws.Settings;
 import io.conflux.identity.AuthenticationException;
 import io.conflux.identity.Session;
-import io.conflux.identity.Signatures;
 import io.conflux.identity.SignInService;
 import io.conflux.identity.Wallet;
 import io.conflux.standins.LocalAws;
@@ -13,9 +12,7 @@ import io.conflux.update.UploadUrlSigner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -59,16 +56,10 @@ public final class Fixtures {
         return new Platform(env(aws), Clock.systemUTC());
     }
 
-    /** The signed EIP-4361 message a wallet app would produce for a challenge. */
-    public static String[] signedLogin(SignInService.Challenge c, Wallet w) {
-        String message = c.messageFor(w.checksumAddress()).format();
-        return new String[] {message, Signatures.toHex(w.signPersonal(message.getBytes(StandardCharsets.UTF_8)))};
-    }
-
     public static Session signIn(Platform p, Wallet w) {
         try {
-            String[] login = signedLogin(p.signIn().challenge(), w);
-            return p.signIn().signIn(login[0], login[1]).session();
+            SignInService.SignedLogin login = p.signIn().challenge().signWith(w);
+            return p.signIn().signIn(login.message(), login.signature()).session();
         } catch (AuthenticationException e) {
             throw new IllegalStateException(e);
         }
@@ -76,17 +67,8 @@ public final class Fixtures {
 
     /** PUTs bytes to a presigned URL with the headers it was signed with, as a trader's client would. */
     public static HttpResponse<String> put(UploadUrlSigner.PresignedPut put, byte[] body) {
-        return put(put.url().toString(), put.headers(), body);
-    }
-
-    public static HttpResponse<String> put(String url, Map<String, String> headers, byte[] body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(java.net.URI.create(url)).PUT(HttpRequest.BodyPublishers.ofByteArray(body));
-        // Content-Length and Host are set by the HTTP client from the body and URL
-        headers.forEach((k, v) -> {
-            if (!k.equalsIgnoreCase("content-length") && !k.equalsIgnoreCase("host")) b.header(k, v);
-        });
         try {
-            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return HTTP.send(put.request(body), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -172,12 +172,9 @@ class IngestTest {
     /** The same S3 event delivered three times leaves the state one delivery leaves. */
     @Test
     void aRepeatedEvent_changesNothing() throws Exception {
-        Trader t = Trader.signIn();
-        var queue = flow.aws.get(ConfluxResources.INGEST_QUEUE.envVar());
-        byte[] sealed = t.seal(round, t.update(round, 20, 1.0));
-        UploadService.UploadTicket ticket = flow.ticket(t.session, round.roundId(), sealed.length);
-        assertEquals(200, Fixtures.put(ticket.put(), sealed).statusCode());
-        String body = receiveBodyFor(queue, ticket.objectKey());
+        Uploaded up = uploadAndTakeEvent(Trader.signIn(), 20);
+        UploadService.UploadTicket ticket = up.ticket();
+        String body = up.event();
         var handler = new IngestHandler(flow.platform);
         var item = (java.util.function.Supplier<Object>) () -> flow.aws.dynamo().getItem(r -> r
                 .tableName(flow.aws.get(ConfluxResources.UPDATES.envVar()))
@@ -196,12 +193,9 @@ class IngestTest {
     /** A failure outside the object (storage unreachable) is reported for retry, and the retry accepts the update. */
     @Test
     void aTransientFailure_isRetried_andTheUpdateIsNotLost() {
-        Trader t = Trader.signIn();
-        var queue = flow.aws.get(ConfluxResources.INGEST_QUEUE.envVar());
-        byte[] sealed = t.seal(round, t.update(round, 30, 1.0));
-        UploadService.UploadTicket ticket = flow.ticket(t.session, round.roundId(), sealed.length);
-        assertEquals(200, Fixtures.put(ticket.put(), sealed).statusCode());
-        String body = receiveBodyFor(queue, ticket.objectKey());
+        Uploaded up = uploadAndTakeEvent(Trader.signIn(), 30);
+        UploadService.UploadTicket ticket = up.ticket();
+        String body = up.event();
         var broken = new io.conflux.aws.Platform(Fixtures.env(flow.aws).with(java.util.Map.of("CONFLUX_ENDPOINT_S3", "http://127.0.0.1:9")), java.time.Clock.systemUTC());
         var failures = new IngestHandler(broken).handleRequest(sqsEvent(body, "retry-me"), null).getBatchItemFailures();
         assertEquals(List.of("retry-me"), failures.stream().map(f -> f.getItemIdentifier()).toList());
@@ -231,6 +225,16 @@ class IngestTest {
     }
 
     // -- helpers
+
+    record Uploaded(UploadService.UploadTicket ticket, String event) {}
+
+    /** Uploads a valid update through a fresh URL and takes its S3 event off the queue, for a test to deliver by hand. */
+    private static Uploaded uploadAndTakeEvent(Trader t, long seed) {
+        byte[] sealed = t.seal(round, t.update(round, seed, 1.0));
+        UploadService.UploadTicket ticket = flow.ticket(t.session, round.roundId(), sealed.length);
+        assertEquals(200, Fixtures.put(ticket.put(), sealed).statusCode());
+        return new Uploaded(ticket, receiveBodyFor(flow.aws.get(ConfluxResources.INGEST_QUEUE.envVar()), ticket.objectKey()));
+    }
 
     private static RejectionReason expect(RejectionReason reason, UploadRecord r) {
         assertEquals(UploadStatus.REJECTED, r.status(), reason + " expected, got " + r.status());

@@ -2,17 +2,16 @@ package io.conflux.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.conflux.identity.Signatures;
-import io.conflux.identity.SiweMessage;
+import io.conflux.identity.SignInService;
 import io.conflux.identity.Wallet;
 import io.conflux.update.ModelUpdate;
 import io.conflux.update.UpdateEnvelope;
+import io.conflux.update.UploadUrlSigner;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -41,11 +40,9 @@ final class HttpTrader {
 
     void signIn() throws IOException {
         JsonNode c = call("POST", "/auth/nonce", null);
-        String message = SiweMessage.of(c.get("domain").asText(), wallet.checksumAddress(), c.get("statement").asText(),
-                c.get("uri").asText(), c.get("chainId").asLong(), c.get("nonce").asText(), Instant.parse(c.get("issuedAt").asText()),
-                Instant.parse(c.get("expiresAt").asText())).format();
-        String signature = Signatures.toHex(wallet.signPersonal(message.getBytes(StandardCharsets.UTF_8)));
-        token = call("POST", "/auth/login", Map.of("message", message, "signature", signature)).get("token").asText();
+        SignInService.SignedLogin login = new SignInService.Challenge(c.get("nonce").asText(), Instant.parse(c.get("issuedAt").asText()),
+                Instant.parse(c.get("expiresAt").asText()), c.get("domain").asText(), c.get("uri").asText(), c.get("chainId").asLong()).signWith(wallet);
+        token = call("POST", "/auth/login", Map.of("message", login.message(), "signature", login.signature())).get("token").asText();
     }
 
     JsonNode round(String roundId) throws IOException {
@@ -62,11 +59,10 @@ final class HttpTrader {
     /** Uploads bytes as they are (the demo also shows what happens to a damaged upload). */
     String uploadBytes(String roundId, byte[] bytes) throws IOException {
         JsonNode ticket = call("POST", "/rounds/" + roundId + "/uploads", Map.of("contentLength", bytes.length));
-        HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(ticket.get("url").asText())).PUT(HttpRequest.BodyPublishers.ofByteArray(bytes));
-        ticket.get("headers").fields().forEachRemaining(h -> {
-            if (!h.getKey().equalsIgnoreCase("content-length")) put.header(h.getKey(), h.getValue().asText());
-        });
-        HttpResponse<String> r = send(put.build());
+        Map<String, String> headers = new java.util.HashMap<>();
+        ticket.get("headers").fields().forEachRemaining(h -> headers.put(h.getKey(), h.getValue().asText()));
+        var put = new UploadUrlSigner.PresignedPut(URI.create(ticket.get("url").asText()), headers, Instant.parse(ticket.get("expiresAt").asText()));
+        HttpResponse<String> r = send(put.request(bytes));
         if (r.statusCode() != 200) throw new IOException("the upload URL refused the update: HTTP " + r.statusCode() + " " + r.body());
         return ticket.get("uploadId").asText();
     }
