@@ -12,15 +12,12 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
-import io.micronaut.scheduling.TaskExecutors;
-import io.micronaut.scheduling.annotation.ExecuteOn;
 
 /**
  * Sign-In with Ethereum. {@code POST /auth/nonce} gives a single-use nonce and the values the EIP-4361
  * message must carry; {@code POST /auth/login} takes the signed message and returns a bearer token.
  */
 @Controller
-@ExecuteOn(TaskExecutors.BLOCKING)
 final class AuthController {
     private final Platform platform;
     private final Authenticator auth;

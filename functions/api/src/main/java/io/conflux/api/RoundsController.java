@@ -14,14 +14,11 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
-import io.micronaut.scheduling.TaskExecutors;
-import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.time.Duration;
 import java.util.List;
 
 /** Rounds, and the upload URLs and upload verdicts within them. Every endpoint needs a signed-in caller. */
 @Controller("/rounds")
-@ExecuteOn(TaskExecutors.BLOCKING)
 final class RoundsController {
     private final Platform platform;
     private final Authenticator auth;

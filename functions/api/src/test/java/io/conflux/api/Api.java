@@ -102,7 +102,10 @@ interface Api {
     /** The same controllers on Netty, over real HTTP. */
     static Api http(Platform platform) {
         ApplicationContext ctx = ApplicationContext.builder().singletons(platform)
-                .properties(Map.of("micronaut.server.port", freePort(), "micronaut.server.host", "127.0.0.1")).build().start();
+                .properties(Map.of("micronaut.server.port", freePort(), "micronaut.server.host", "127.0.0.1",
+                            // the controllers block (DynamoDB, S3): run them off Netty's event loop. In Lambda
+                            // there is no event loop, so the controllers carry no @ExecuteOn of their own.
+                            "micronaut.server.thread-selection", "BLOCKING")).build().start();
         EmbeddedServer server = ctx.getBean(EmbeddedServer.class).start();
         return new Api() {
             @Override

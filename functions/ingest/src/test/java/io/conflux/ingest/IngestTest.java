@@ -103,7 +103,10 @@ class IngestTest {
         flow.putDirect(ticket.objectKey(), new byte[(int) round.maxUpdateBytes() + 1]);
         seen.add(expect(TOO_LARGE, flow.awaitDecided(round.roundId(), ticket.uploadId())));
 
-        seen.add(expect(NOT_AN_ENVELOPE, flow.upload(t.session, round, "GIF89a not an update".getBytes())));
+        UploadRecord notAnEnvelope = flow.upload(t.session, round, "GIF89a not an update".getBytes());
+        seen.add(expect(NOT_AN_ENVELOPE, notAnEnvelope));
+        assertEquals(20L, flow.aws.s3().headObject(h -> h.bucket(flow.bucket).key(notAnEnvelope.objectKey())).contentLength(),
+                "a rejected object stays in the bucket for audit");
         Round other = openRound(Duration.ofMinutes(30), null);
         seen.add(expect(DECRYPTION_FAILED, flow.upload(t.session, round, t.seal(other, t.update(other, 3, 1.0)))));
         byte[] badFraming = IngestFlow.sealRaw(round, new byte[10], new byte[3]);

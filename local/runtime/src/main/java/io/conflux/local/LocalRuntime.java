@@ -64,7 +64,10 @@ public final class LocalRuntime implements AutoCloseable {
             Env env = functionEnv(aws, dataDir, port, operator);
             Platform platform = new Platform(env, Clock.systemUTC());
             ApplicationContext ctx = ApplicationContext.builder().singletons(platform)
-                    .properties(Map.of("micronaut.server.port", port, "micronaut.server.host", "127.0.0.1")).build().start();
+                    .properties(Map.of("micronaut.server.port", port, "micronaut.server.host", "127.0.0.1",
+                            // the controllers block (DynamoDB, S3): run them off Netty's event loop. In Lambda
+                            // there is no event loop, so the controllers carry no @ExecuteOn of their own.
+                            "micronaut.server.thread-selection", "BLOCKING")).build().start();
             EmbeddedServer server = ctx.getBean(EmbeddedServer.class).start();
             SqsEventSource ingest = new SqsEventSource(aws.sqs(), aws.get(ConfluxResources.INGEST_QUEUE.envVar()), new IngestHandler(platform), 10).start();
             return new LocalRuntime(aws, platform, ctx, server, ingest, operator, dataDir);
