@@ -82,11 +82,16 @@ public final class IngestService {
             UpdateVerifier.Verified verified = UpdateVerifier.verify(round, privateKey(round), key, bytes, obj.uploadedAt(), traders::isRegistered);
             contentHash = verified.contentHash();
             UpdateLedger.Outcome outcome = ledger.accept(key.roundId(), key.uploadId(), obj, verified, clock.instant());
-            if (outcome == UpdateLedger.Outcome.CONTENT_ALREADY_ACCEPTED) {
-                return rejected(key, obj, REPLAY_CONTENT, "content " + contentHash + " was accepted in another upload", contentHash);
-            }
-            UploadRecord now = ledger.find(key.roundId(), key.uploadId()).orElseThrow();
-            return new Result(now.status(), now.reason(), now.detail(), outcome);
+            return switch (outcome) {
+                case RECORDED -> new Result(UploadStatus.ACCEPTED, null, null, outcome);
+                case CONTENT_ALREADY_ACCEPTED ->
+                        rejected(key, obj, REPLAY_CONTENT, "content " + contentHash + " was accepted in another upload", contentHash);
+                default -> {
+                    // decided concurrently by another delivery of this event: report what stands
+                    UploadRecord now = ledger.find(key.roundId(), key.uploadId()).orElseThrow();
+                    yield new Result(now.status(), now.reason(), now.detail(), outcome);
+                }
+            };
         } catch (UpdateRejectedException e) {
             return rejected(key, obj, e.reason(), e.detail(), contentHash);
         } catch (IOException e) {

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -211,9 +210,5 @@ public final class SafeTensors {
 
     private static void expect(JsonToken actual, JsonToken wanted, String what) {
         if (actual != wanted) throw new IllegalArgumentException(what + ": expected " + wanted + " but found " + actual);
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -31,6 +31,20 @@ class DynamoStoresTest {
     }
 
     @Test
+    void ledger_listsEveryUploadOfARound_andOnlyThatRound(LocalAws aws) {
+        var ledger = new DynamoUpdateLedger(aws.dynamo(), aws.get(ConfluxResources.UPDATES.envVar()), aws.get(ConfluxResources.CLAIMS.envVar()));
+        String round = "list-" + UUID.randomUUID().toString().substring(0, 8), other = round + "-other";
+        String trader = "0x" + "ef".repeat(20);
+        var keys = java.util.List.of(io.conflux.rounds.UploadKey.fresh(round, trader), io.conflux.rounds.UploadKey.fresh(round, trader),
+                io.conflux.rounds.UploadKey.fresh(other, trader));
+        for (var k : keys) ledger.recordIssued(io.conflux.update.UploadRecord.issued(k.roundId(), k.uploadId(), trader, Instant.now(), 100, k.key()));
+        assertEquals(java.util.Set.of(keys.get(0).uploadId(), keys.get(1).uploadId()),
+                ledger.listRound(round).stream().map(io.conflux.update.UploadRecord::uploadId).collect(java.util.stream.Collectors.toSet()));
+        assertThrows(IllegalStateException.class, () -> ledger.recordIssued(io.conflux.update.UploadRecord.issued(
+                round, keys.get(0).uploadId(), trader, Instant.now(), 1, keys.get(0).key())), "an upload id is never reused");
+    }
+
+    @Test
     void trader_keepsItsFirstRegistrationTime(LocalAws aws) {
         TraderRegistry traders = new DynamoTraderRegistry(aws.dynamo(), aws.get(ConfluxResources.TRADERS.envVar()));
         String address = "0x" + "ab".repeat(20);

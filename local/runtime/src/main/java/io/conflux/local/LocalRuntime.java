@@ -107,15 +107,6 @@ public final class LocalRuntime implements AutoCloseable {
         return aws;
     }
 
-    /** The local operator's wallet (kept in the data folder), for opening rounds. */
-    public Wallet operator() {
-        return operator;
-    }
-
-    public Path dataDir() {
-        return dataDir;
-    }
-
     /** The lines that tell a person where everything listens. */
     public String describe() {
         var target = aws.target();

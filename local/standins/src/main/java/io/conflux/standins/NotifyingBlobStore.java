@@ -7,8 +7,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -44,7 +42,6 @@ public final class NotifyingBlobStore extends ForwardingBlobStore {
     private final List<Route> routes = new CopyOnWriteArrayList<>();
     private final LinkedBlockingQueue<Pending> outbox = new LinkedBlockingQueue<>();
     private final AtomicLong sequencer = new AtomicLong(System.currentTimeMillis() * 1000);
-    private final Map<String, Long> delivered = new ConcurrentHashMap<>();
     private final ScheduledExecutorService retrier = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "s3-notification-retry");
         t.setDaemon(true);
@@ -64,11 +61,6 @@ public final class NotifyingBlobStore extends ForwardingBlobStore {
 
     void route(String bucket, String prefix, String queueUrl) {
         routes.add(new Route(bucket, prefix, queueUrl));
-    }
-
-    /** How many events have been handed to SQS for a queue (for tests and the demo's progress). */
-    public long deliveredTo(String queueUrl) {
-        return delivered.getOrDefault(queueUrl, 0L);
     }
 
     @Override
@@ -130,7 +122,6 @@ public final class NotifyingBlobStore extends ForwardingBlobStore {
     private void send(Pending p) {
         try {
             sqs.sendMessage(m -> m.queueUrl(p.queueUrl).messageBody(p.body));
-            delivered.merge(p.queueUrl, 1L, Long::sum);
         } catch (RuntimeException e) {
             outbox.add(p); // the object is stored: its event must follow, later if not now
         }

@@ -123,11 +123,6 @@ public final class StandIns implements AwsTarget {
         blobs.route(bucket, prefix, queueUrl);
     }
 
-    /** The notification stand-in, for tests that need to observe or disturb delivery. */
-    public NotifyingBlobStore notifications() {
-        return blobs;
-    }
-
     @Override
     public void close() {
         blobs.close();
