@@ -29,6 +29,11 @@ public interface AwsTarget extends AutoCloseable {
 
     URI sqsEndpoint();
 
+    /** KMS, where the target has it (LocalStack); the loopback stand-ins have no KMS (no real stand-in exists). */
+    default URI kmsEndpoint() {
+        return null;
+    }
+
     default String region() {
         return REGION;
     }

@@ -21,7 +21,8 @@ public final class LocalStackTarget implements AwsTarget {
 
     public static LocalStackTarget start() {
         LocalStackContainer c = new LocalStackContainer(DockerImageName.parse(IMAGE)).withServices(
-                LocalStackContainer.Service.S3, LocalStackContainer.Service.DYNAMODB, LocalStackContainer.Service.SQS);
+                LocalStackContainer.Service.S3, LocalStackContainer.Service.DYNAMODB, LocalStackContainer.Service.SQS,
+                LocalStackContainer.Service.KMS);
         c.start();
         return new LocalStackTarget(c);
     }
@@ -42,6 +43,11 @@ public final class LocalStackTarget implements AwsTarget {
 
     @Override
     public URI sqsEndpoint() {
+        return endpoint();
+    }
+
+    @Override
+    public URI kmsEndpoint() {
         return endpoint();
     }
 
