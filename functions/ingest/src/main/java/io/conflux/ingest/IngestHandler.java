@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.conflux.aws.Platform;
 import io.conflux.update.IngestService;
 import io.conflux.update.UpdateLedger;
@@ -50,12 +51,11 @@ public final class IngestHandler implements RequestHandler<SQSEvent, SQSBatchRes
             try {
                 for (UpdateLedger.ObjectRef object : S3EventRecords.objectsCreated(m.getBody())) {
                     IngestService.Result r = platform.ingest().process(object);
-                    log(context, "{\"event\":\"ingest\",\"key\":\"" + object.key() + "\",\"status\":\"" + r.status()
-                            + "\",\"reason\":\"" + r.reason() + "\",\"outcome\":\"" + r.outcome() + "\"}");
+                    log(context, "ingest", "key", object.key(), "status", String.valueOf(r.status()), "reason", String.valueOf(r.reason()),
+                            "outcome", String.valueOf(r.outcome()));
                 }
             } catch (Exception e) {
-                log(context, "{\"event\":\"ingest-failed\",\"messageId\":\"" + m.getMessageId() + "\",\"error\":\""
-                        + (e.getClass().getName() + ": " + e.getMessage()).replace("\"", "'") + "\"}");
+                log(context, "ingest-failed", "messageId", m.getMessageId(), "error", e.getClass().getName() + ": " + e.getMessage());
                 if (System.getenv("CONFLUX_DEBUG") != null) e.printStackTrace();
                 failures.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(m.getMessageId()).build());
             }
@@ -63,7 +63,15 @@ public final class IngestHandler implements RequestHandler<SQSEvent, SQSBatchRes
         return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
     }
 
-    private static void log(Context context, String line) {
+    /** One JSON line per decision; values are escaped (object keys come from whoever wrote to the bucket). */
+    private static void log(Context context, String event, String... fields) {
+        StringBuilder line = new StringBuilder("{\"event\":\"").append(event).append('"');
+        for (int i = 0; i < fields.length; i += 2) {
+            line.append(",\"").append(fields[i]).append("\":\"");
+            JsonStringEncoder.getInstance().quoteAsString(String.valueOf(fields[i + 1]), line);
+            line.append('"');
+        }
+        line.append('}');
         if (context != null && context.getLogger() != null) context.getLogger().log(line + "\n");
         else System.out.println(line);
     }
