@@ -67,7 +67,7 @@ public final class UpdateVerifier {
     }
 
     /** Names, shapes and dtype exactly as the template says; nothing missing, nothing extra. Returns the tensors in template order. */
-    static List<Tensor> checkTemplate(ModelTemplate template, UpdateEnvelope.Contents contents) throws UpdateRejectedException {
+    public static List<Tensor> checkTemplate(ModelTemplate template, UpdateEnvelope.Contents contents) throws UpdateRejectedException {
         if (!template.id().equals(contents.templateId())) {
             throw new UpdateRejectedException(TEMPLATE_MISMATCH, "update is for template " + contents.templateId() + ", the round trains " + template.id());
         }

@@ -72,6 +72,11 @@ public final class Platform implements AutoCloseable {
         return traders;
     }
 
+    /** Reads uploaded update objects (for the round's aggregation). */
+    public io.conflux.update.ObjectReader updateObjects() {
+        return uploadsBucket;
+    }
+
     public SignInService signIn() {
         if (signIn == null) {
             synchronized (this) {
