@@ -37,7 +37,7 @@ public final class ConfluxLocal implements Runnable {
         @Option(names = "--data", description = "Folder for keys and state (default: ${DEFAULT-VALUE}).", defaultValue = ".conflux/local")
         Path data;
 
-        @Option(names = "--port", description = "API port; 0 picks a free one (default: ${DEFAULT-VALUE}).", defaultValue = "8080")
+        @Option(names = "--port", description = "API port; 0 (the default) picks a free one and prints it.", defaultValue = "0")
         int port;
 
         @Option(names = "--round-minutes", description = "How long the round opened at start takes updates (default: ${DEFAULT-VALUE}).", defaultValue = "60")
