@@ -63,7 +63,6 @@ final class ColdStartBench {
         pb.environment().clear();
         pb.environment().putAll(env);
         pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin"));
-        pb.environment().put("CONFLUX_DEBUG", "1");
         long t0 = System.nanoTime();
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes());

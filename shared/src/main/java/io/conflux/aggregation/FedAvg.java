@@ -86,7 +86,7 @@ public final class FedAvg implements AggregationStrategy {
         return new Partial(scaleBits, sums, samples);
     }
 
-    /** A separate pass so the accumulation loop stays branch-free; NaN fails it too. */
+    /** Every value within the bound (NaN fails too), checked per read so the error names the update. */
     private void checkBound(float[] buf, String id) {
         float max = 0;
         boolean nan = false;

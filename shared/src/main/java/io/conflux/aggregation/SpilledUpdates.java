@@ -94,14 +94,7 @@ public final class SpilledUpdates implements UpdateSource, AutoCloseable {
             if (!signed.contentHash().equals(r.contentHash())) {
                 throw new IllegalStateException("object " + r.objectKey() + " is not the update accepted as " + r.contentHash());
             }
-            List<Tensor> tensors = UpdateVerifier.checkTemplate(round.template(), UpdateEnvelope.parse(signed.payload()));
-            float[] flat = new float[Math.toIntExact(round.template().parameterCount())];
-            int at = 0;
-            for (Tensor t : tensors) {
-                System.arraycopy(t.values(), 0, flat, at, t.values().length);
-                at += t.values().length;
-            }
-            return flat;
+            return Tensor.flatten(UpdateVerifier.checkTemplate(round.template(), UpdateEnvelope.parse(signed.payload())));
         } catch (UpdateRejectedException e) {
             throw new IllegalStateException("accepted update " + r.contentHash() + " no longer verifies: " + e.getMessage(), e);
         }

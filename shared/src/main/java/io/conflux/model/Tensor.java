@@ -17,6 +17,19 @@ public record Tensor(String name, int[] shape, float[] values) {
         }
     }
 
+    /** All values of the tensors, one after another in the given (template) order: an update as aggregation sees it. */
+    public static float[] flatten(java.util.List<Tensor> tensors) {
+        int n = 0;
+        for (Tensor t : tensors) n = Math.addExact(n, t.values.length);
+        float[] out = new float[n];
+        int at = 0;
+        for (Tensor t : tensors) {
+            System.arraycopy(t.values, 0, out, at, t.values.length);
+            at += t.values.length;
+        }
+        return out;
+    }
+
     public static Tensor zeros(TensorSpec spec) {
         return new Tensor(spec.name(), spec.shape(), new float[Math.toIntExact(spec.elementCount())]);
     }

@@ -107,6 +107,7 @@ interface Api {
                             // there is no event loop, so the controllers carry no @ExecuteOn of their own.
                             "micronaut.server.thread-selection", "BLOCKING")).build().start();
         EmbeddedServer server = ctx.getBean(EmbeddedServer.class).start();
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         return new Api() {
             @Override
             public Response call(String method, String path, String token, Object body) {
@@ -116,8 +117,7 @@ interface Api {
                 if (json != null) b.header("content-type", "application/json");
                 if (token != null) b.header("authorization", "Bearer " + token);
                 try {
-                    HttpResponse<String> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
-                            .send(b.build(), HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
                     return new Response(r.statusCode(), r.body());
                 } catch (IOException | InterruptedException e) {
                     throw new IllegalStateException(e);

@@ -43,7 +43,7 @@ class SpilledUpdatesTest {
             ModelUpdate u = TestUpdates.gaussian(round.template(), round.roundId(), w.address(), 40 + i, 0.5 + i);
             assertEquals(UploadStatus.ACCEPTED, flow.upload(s, round, UpdateEnvelope.seal(u, w, round.publicKey())).status());
             originals.add(new InMemorySource.Update(HexFormat.of().formatHex(UpdateEnvelope.sha256(UpdateEnvelope.payload(u))),
-                    u.sampleCount(), flatten(u.tensors())));
+                    u.sampleCount(), Tensor.flatten(u.tensors())));
         }
         Wallet late = Wallet.create();
         Session lateSession = Fixtures.signIn(flow.platform, late);
@@ -68,16 +68,5 @@ class SpilledUpdatesTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> SpilledUpdates.load(round, key, ledger, flow.platform.updateObjects(), dir, 2));
         assertTrue(e.getMessage().contains("is not the update accepted"), e.getMessage());
-    }
-
-    static float[] flatten(List<Tensor> tensors) {
-        int n = tensors.stream().mapToInt(t -> t.values().length).sum();
-        float[] out = new float[n];
-        int at = 0;
-        for (Tensor t : tensors) {
-            System.arraycopy(t.values(), 0, out, at, t.values().length);
-            at += t.values().length;
-        }
-        return out;
     }
 }
