@@ -27,7 +27,7 @@ public final class CoordinateStatistic implements AggregationStrategy {
         return new CoordinateStatistic(beta, DEFAULT_SHARD);
     }
 
-    CoordinateStatistic withShard(int shardSize) {
+    public CoordinateStatistic withShard(int shardSize) {
         return new CoordinateStatistic(trimFraction, shardSize);
     }
 

@@ -24,7 +24,7 @@ public final class MultiKrum implements AggregationStrategy {
         this(f, m, valueBound, DEFAULT_SHARD);
     }
 
-    MultiKrum(int f, int m, double valueBound, int shard) {
+    public MultiKrum(int f, int m, double valueBound, int shard) {
         if (f < 0 || m < 1) throw new IllegalArgumentException("Multi-Krum needs f >= 0 and m >= 1");
         this.f = f;
         this.m = m;
@@ -41,20 +41,47 @@ public final class MultiKrum implements AggregationStrategy {
     @Override
     public Aggregate aggregate(UpdateSource src) {
         int k = src.size();
-        if (k < 2 * f + 3) throw new IllegalArgumentException("Multi-Krum with f=" + f + " needs at least " + (2 * f + 3) + " updates, got " + k);
-        if (m > k - f) throw new IllegalArgumentException("Multi-Krum cannot keep m=" + m + " of " + k + " updates with f=" + f);
-        double[] scores = scores(squaredDistances(src), k - f - 2);
-        int[] selected = IntStream.range(0, k).boxed()
-                .sorted(Comparator.<Integer>comparingDouble(i -> scores[i]).thenComparingInt(i -> i))
-                .limit(m).mapToInt(Integer::intValue).sorted().toArray();
+        requireFits(k);
+        int[] selected = select(squaredDistances(src));
         long samples = 0;
         for (int s : selected) samples += src.samples(s);
         FedAvg.Partial p = average.partial(src, selected, FedAvg.scaleBits(valueBound, samples));
         return new Aggregate(rule(), p.average(), FedAvg.ids(src), FedAvg.sampleWeights(src, selected), new boolean[k]);
     }
 
+    /** @throws IllegalArgumentException if k updates are too few for f and m */
+    public void requireFits(int k) {
+        if (k < 2 * f + 3) throw new IllegalArgumentException("Multi-Krum with f=" + f + " needs at least " + (2 * f + 3) + " updates, got " + k);
+        if (m > k - f) throw new IllegalArgumentException("Multi-Krum cannot keep m=" + m + " of " + k + " updates with f=" + f);
+    }
+
+    /** The same rule with another shard width (the distances then add up shard by shard of that width). */
+    public MultiKrum withShard(int shardWidth) {
+        return new MultiKrum(f, m, valueBound, shardWidth);
+    }
+
+    public int keep() {
+        return m;
+    }
+
+    /** The m updates with the best Krum scores, in canonical order (ties go to the lower index). */
+    public int[] select(double[][] d) {
+        int k = d.length;
+        double[] scores = scores(d, k - f - 2);
+        return IntStream.range(0, k).boxed()
+                .sorted(Comparator.<Integer>comparingDouble(i -> scores[i]).thenComparingInt(i -> i))
+                .limit(m).mapToInt(Integer::intValue).sorted().toArray();
+    }
+
+    /** Completes a matrix accumulated in its upper triangle (a < b) by symmetry. */
+    public static void mirror(double[][] d) {
+        for (int a = 0; a < d.length; a++) {
+            for (int b = a + 1; b < d.length; b++) d[b][a] = d[a][b];
+        }
+    }
+
     /** The pairwise squared L2 distances, accumulated over coordinate shards in shard order. */
-    double[][] squaredDistances(UpdateSource src) {
+    public double[][] squaredDistances(UpdateSource src) {
         int k = src.size(), p = src.dimension();
         int shards = (p + shard - 1) / shard;
         double[][][] perShard = new double[shards][][];
@@ -82,14 +109,12 @@ public final class MultiKrum implements AggregationStrategy {
                 for (int b = a + 1; b < k; b++) d[a][b] += s[a][b];
             }
         }
-        for (int a = 0; a < k; a++) {
-            for (int b = a + 1; b < k; b++) d[b][a] = d[a][b];
-        }
+        mirror(d);
         return d;
     }
 
     /** Each update's Krum score: the sum of its {@code nearest} smallest distances to the others. */
-    static double[] scores(double[][] d, int nearest) {
+    public static double[] scores(double[][] d, int nearest) {
         int k = d.length;
         double[] scores = new double[k];
         double[] row = new double[k - 1];

@@ -17,6 +17,14 @@ public final class NormClipping implements AggregationStrategy {
         this.inner = inner;
     }
 
+    public double maxNorm() {
+        return maxNorm;
+    }
+
+    public AggregationStrategy inner() {
+        return inner;
+    }
+
     @Override
     public String rule() {
         return "clip(max=" + maxNorm + ")+" + inner.rule();

@@ -9,14 +9,7 @@ import io.conflux.update.UpdateVerifier;
 import io.conflux.update.UploadRecord;
 import io.conflux.update.UploadStatus;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
-import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -35,16 +28,11 @@ import java.util.concurrent.Future;
  */
 public final class SpilledUpdates implements UpdateSource, AutoCloseable {
     private final List<UploadRecord> updates;
-    private final int dimension;
-    private final FileChannel channel;
-    private final Path file;
-    private final List<FloatBuffer> regions = new ArrayList<>();
+    private final MappedUpdates mapped;
 
-    private SpilledUpdates(List<UploadRecord> updates, int dimension, FileChannel channel, Path file) {
+    private SpilledUpdates(List<UploadRecord> updates, MappedUpdates mapped) {
         this.updates = updates;
-        this.dimension = dimension;
-        this.channel = channel;
-        this.file = file;
+        this.mapped = mapped;
     }
 
     /**
@@ -57,9 +45,8 @@ public final class SpilledUpdates implements UpdateSource, AutoCloseable {
                 .sorted(Comparator.comparing(UploadRecord::contentHash)).toList();
         if (accepted.isEmpty()) throw new IllegalStateException("round " + round.roundId() + " has no accepted update");
         int p = Math.toIntExact(round.template().parameterCount());
-        Path file = Files.createTempFile(dir, "round-" + round.roundId() + "-", ".f32");
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.DELETE_ON_CLOSE);
-        SpilledUpdates out = new SpilledUpdates(accepted, p, channel, file);
+        MappedUpdates out = new MappedUpdates(dir, accepted.stream().map(UploadRecord::contentHash).toList(),
+                accepted.stream().mapToLong(UploadRecord::sampleCount).toArray(), p);
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
         try {
             List<Future<?>> jobs = new ArrayList<>();
@@ -80,14 +67,14 @@ public final class SpilledUpdates implements UpdateSource, AutoCloseable {
         } finally {
             pool.shutdownNow();
         }
-        for (int k = 0; k < accepted.size(); k++) {
-            MappedByteBuffer m = channel.map(FileChannel.MapMode.READ_ONLY, (long) k * p * 4, (long) p * 4);
-            out.regions.add(m.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer());
-        }
-        return out;
+        return new SpilledUpdates(accepted, out.map());
     }
 
-    private static float[] decode(Round round, byte[] key, UploadRecord r, ObjectReader objects) throws IOException {
+    /**
+     * One accepted update, read back and checked: the object (the version the ledger recorded) must
+     * decrypt with the round's key and hash to the content hash recorded when it was accepted.
+     */
+    public static float[] decode(Round round, byte[] key, UploadRecord r, ObjectReader objects) throws IOException {
         byte[] bytes = objects.read(r.objectKey(), r.versionId(), round.maxUpdateBytes());
         try {
             UpdateEnvelope.SignedPayload signed = UpdateEnvelope.decrypt(bytes, round.roundId(), round.publicKey(), key);
@@ -100,13 +87,6 @@ public final class SpilledUpdates implements UpdateSource, AutoCloseable {
         }
     }
 
-    private void write(int k, float[] values) throws IOException {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(values);
-        long pos = (long) k * dimension * 4;
-        while (b.hasRemaining()) pos += channel.write(b, pos);
-    }
-
     @Override
     public int size() {
         return updates.size();
@@ -114,7 +94,7 @@ public final class SpilledUpdates implements UpdateSource, AutoCloseable {
 
     @Override
     public int dimension() {
-        return dimension;
+        return mapped.dimension();
     }
 
     @Override
@@ -134,16 +114,11 @@ public final class SpilledUpdates implements UpdateSource, AutoCloseable {
 
     @Override
     public void read(int k, int from, int to, float[] dst, int offset) {
-        regions.get(k).get(from, dst, offset, to - from);
+        mapped.read(k, from, to, dst, offset);
     }
 
     @Override
     public void close() {
-        try {
-            channel.close();
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        mapped.close();
     }
 }

@@ -55,6 +55,11 @@ public final class Wallet {
         return Numeric.toBytesPadded(keys.getPrivateKey(), 32);
     }
 
+    /** The key as 0x-prefixed hex, for writing it to a protected store (never to logs). */
+    public String privateKeyHex() {
+        return Numeric.toHexStringWithPrefixZeroPadded(keys.getPrivateKey(), 64);
+    }
+
     /** EIP-191 personal_sign: returns r(32) || s(32) || v(1), v in {27, 28}. */
     public byte[] signPersonal(byte[] message) {
         Sign.SignatureData sig = Sign.signPrefixedMessage(message, keys);

@@ -27,7 +27,19 @@ public final class ConfluxResources {
     /** Uniqueness and idempotency claims (e.g. an update's content hash), written with a condition. */
     public static final TableSpec CLAIMS = new TableSpec("claims", "TABLE_CLAIMS", "claim", null, "expiresAtEpoch", List.of());
 
+    /** The published global models, one item per version (sort key: the version, zero-padded). */
+    public static final TableSpec MODELS = new TableSpec("models", "TABLE_MODELS", "templateId", "version", null, List.of());
+
+    /** Contribution scores per round and accepted update (a trader may have several in a round). */
+    public static final TableSpec SCORES = new TableSpec("scores", "TABLE_SCORES", "roundId", "contentHash", null, List.of());
+
     public static final BucketSpec UPDATES_BUCKET = new BucketSpec("updates", "BUCKET_UPDATES");
+
+    /** Published models (ONNX, parameters, receipts) and the public candles evaluation reads: versioned. */
+    public static final BucketSpec MODELS_BUCKET = new BucketSpec("models", "BUCKET_MODELS", true, 0);
+
+    /** The round workflow's intermediate files (decoded batches, partial aggregates): expire after a week. */
+    public static final BucketSpec WORK_BUCKET = new BucketSpec("work", "BUCKET_WORK", false, 7);
 
     /**
      * S3 ObjectCreated notifications for updates, consumed by the ingest function. The visibility
@@ -40,7 +52,11 @@ public final class ConfluxResources {
     public static final Duration INGEST_TIMEOUT = Duration.ofMinutes(1);
 
     public static List<TableSpec> tables() {
-        return List.of(TRADERS, NONCES, ROUNDS, UPDATES, CLAIMS);
+        return List.of(TRADERS, NONCES, ROUNDS, UPDATES, CLAIMS, MODELS, SCORES);
+    }
+
+    public static List<BucketSpec> buckets() {
+        return List.of(UPDATES_BUCKET, MODELS_BUCKET, WORK_BUCKET);
     }
 
     public static String physicalName(String stage, String logicalName) {

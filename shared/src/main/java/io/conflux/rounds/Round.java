@@ -10,9 +10,17 @@ import java.util.regex.Pattern;
  *
  * @param publicKey          the round's X25519 HPKE public key; traders encrypt updates to it
  * @param protectedPrivateKey the private key, wrapped by a {@link io.conflux.crypto.KeyProtector}; never leaves the platform
+ * @param policy             quorum, aggregation rule, validation window, scoring budget
+ * @param baseModel          the parameters hash of the global model the round starts from (updates are deltas to it),
+ *                           or {@link #GENESIS} for the template's seeded initial model
+ * @param statusReason       why the round is in its status (the failure or the missing quorum), or null
+ * @param modelVersion       the registry version the round published, or 0
  */
 public record Round(String roundId, String templateId, RoundStatus status, Instant openedAt, Instant deadline,
-                    long maxUpdateBytes, double normBound, byte[] publicKey, byte[] protectedPrivateKey) {
+                    long maxUpdateBytes, double normBound, byte[] publicKey, byte[] protectedPrivateKey,
+                    RoundPolicy policy, String baseModel, String statusReason, long modelVersion) {
+
+    public static final String GENESIS = "genesis";
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{2,63}");
 
@@ -22,6 +30,14 @@ public record Round(String roundId, String templateId, RoundStatus status, Insta
         if (!deadline.isAfter(openedAt)) throw new IllegalArgumentException("the deadline must be after the opening time");
         if (maxUpdateBytes <= 0) throw new IllegalArgumentException("maxUpdateBytes must be positive");
         if (!(normBound > 0) || Double.isInfinite(normBound)) throw new IllegalArgumentException("normBound must be positive and finite");
+        if (policy == null) throw new IllegalArgumentException("a round needs a policy");
+        if (baseModel == null || baseModel.isBlank()) throw new IllegalArgumentException("a round needs a base model (or genesis)");
+    }
+
+    /** The same round in another status. */
+    public Round withStatus(RoundStatus next, String reason, long version) {
+        return new Round(roundId, templateId, next, openedAt, deadline, maxUpdateBytes, normBound, publicKey,
+                protectedPrivateKey, policy, baseModel, reason, version);
     }
 
     public static String requireValidId(String roundId) {

@@ -13,6 +13,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Function;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Opens rounds (each with its own encryption key) and reads them. */
@@ -25,18 +26,35 @@ public final class RoundService {
     private final RoundStore rounds;
     private final KeyProtector keys;
     private final Clock clock;
+    private final RoundPolicy defaults;
+    private final Function<String, String> currentModel;
 
-    public RoundService(RoundStore rounds, KeyProtector keys, Clock clock) {
+    /**
+     * @param defaults     the policy of a round whose request does not give one
+     * @param currentModel the parameters hash of the latest published model of a template, or null if none
+     */
+    public RoundService(RoundStore rounds, KeyProtector keys, Clock clock, RoundPolicy defaults, Function<String, String> currentModel) {
         this.rounds = rounds;
         this.keys = keys;
         this.clock = clock;
+        this.defaults = defaults;
+        this.currentModel = currentModel;
     }
 
     /**
      * What an operator asks for; nulls take defaults (generated id, the standard template, the
      * template's size plus envelope overhead, a norm bound of {@value #DEFAULT_NORM_BOUND}).
      */
-    public record OpenRequest(String roundId, String templateId, Duration duration, Long maxUpdateBytes, Double normBound) {}
+    public record OpenRequest(String roundId, String templateId, Duration duration, Long maxUpdateBytes, Double normBound,
+                              RoundPolicy policy) {
+        public OpenRequest(String roundId, String templateId, Duration duration, Long maxUpdateBytes, Double normBound) {
+            this(roundId, templateId, duration, maxUpdateBytes, normBound, null);
+        }
+    }
+
+    public RoundPolicy defaults() {
+        return defaults;
+    }
 
     public Round open(OpenRequest req) {
         Instant now = clock.instant();
@@ -57,6 +75,13 @@ public final class RoundService {
             throw PlatformException.badRequest("INVALID_ROUND", "maxUpdateBytes " + maxBytes + " cannot hold the template's " + template.tensorBytes() + " bytes of tensors");
         }
         double bound = req.normBound() != null ? req.normBound() : DEFAULT_NORM_BOUND;
+        RoundPolicy policy = req.policy() != null ? req.policy() : defaults;
+        try {
+            policy.checkedFor(bound);
+        } catch (IllegalArgumentException e) {
+            throw PlatformException.badRequest("INVALID_ROUND", e.getMessage());
+        }
+        String base = currentModel.apply(template.id());
         RoundKeys.KeyPair kp = RoundKeys.generate();
         byte[] wrapped;
         try {
@@ -66,7 +91,8 @@ public final class RoundService {
         }
         Round round;
         try {
-            round = new Round(id, template.id(), RoundStatus.OPEN, now, now.plus(req.duration()), maxBytes, bound, kp.publicKey(), wrapped);
+            round = new Round(id, template.id(), RoundStatus.OPEN, now, now.plus(req.duration()), maxBytes, bound, kp.publicKey(), wrapped,
+                    policy, base == null ? Round.GENESIS : base, null, 0);
         } catch (IllegalArgumentException e) {
             throw PlatformException.badRequest("INVALID_ROUND", e.getMessage());
         }

@@ -84,6 +84,7 @@ public final class IngestService {
             UpdateLedger.Outcome outcome = ledger.accept(key.roundId(), key.uploadId(), obj, verified, clock.instant());
             return switch (outcome) {
                 case RECORDED -> new Result(UploadStatus.ACCEPTED, null, null, outcome);
+                case ROUND_CLOSED -> rejected(key, obj, ROUND_NOT_OPEN, "round " + key.roundId() + " closed before the update was accepted", contentHash);
                 case CONTENT_ALREADY_ACCEPTED ->
                         rejected(key, obj, REPLAY_CONTENT, "content " + contentHash + " was accepted in another upload", contentHash);
                 default -> {

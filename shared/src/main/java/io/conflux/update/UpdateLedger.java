@@ -22,7 +22,9 @@ public interface UpdateLedger {
         /** Another upload already holds this content hash: the caller records a REPLAY_CONTENT rejection. */
         CONTENT_ALREADY_ACCEPTED,
         /** A different object was decided for this upload before: noted on the record, verdict unchanged. */
-        UPLOAD_ALREADY_DECIDED
+        UPLOAD_ALREADY_DECIDED,
+        /** The round closed before the update could be accepted: the caller records a ROUND_NOT_OPEN rejection. */
+        ROUND_CLOSED
     }
 
     /** @throws IllegalStateException if the upload id exists (never reuse an id) */

@@ -1,5 +1,9 @@
 package io.conflux.aws;
 
+import io.conflux.rounds.RoundPolicy;
+import java.util.HashMap;
+import java.util.Set;
+
 import io.conflux.rounds.Round;
 import io.conflux.rounds.RoundStatus;
 import io.conflux.rounds.RoundStore;
@@ -27,7 +31,11 @@ public final class DynamoRoundStore implements RoundStore {
                     .s("roundId", r.roundId()).s("templateId", r.templateId()).s("status", r.status().name())
                     .t("openedAt", r.openedAt()).t("deadline", r.deadline()).n("maxUpdateBytes", r.maxUpdateBytes())
                     .n("normBound", r.normBound()).b("publicKey", r.publicKey()).b("protectedPrivateKey", r.protectedPrivateKey())
-                    .build()));
+                    .n("minUpdates", r.policy().minUpdates()).n("maxUpdates", r.policy().maxUpdates()).s("rule", r.policy().rule())
+                    .s("validationMarket", r.policy().validation().market()).t("validationFrom", r.policy().validation().from())
+                    .t("validationTo", r.policy().validation().to()).n("scoreBudget", r.policy().scoreBudget())
+                    .n("seed", r.policy().seed()).s("baseModel", r.baseModel()).s("statusReason", r.statusReason())
+                    .n("modelVersion", r.modelVersion()).build()));
         } catch (ConditionalCheckFailedException e) {
             throw new IllegalStateException("round " + r.roundId() + " exists");
         }
@@ -46,9 +54,40 @@ public final class DynamoRoundStore implements RoundStore {
         return out;
     }
 
-    private static Round toRound(Map<String, AttributeValue> i) {
+    @Override
+    public boolean transition(String roundId, Set<RoundStatus> from, RoundStatus to, String reason) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":to", AttributeValue.fromS(to.name()));
+        List<String> allowed = new ArrayList<>();
+        int i = 0;
+        for (RoundStatus f : from) {
+            values.put(":f" + i, AttributeValue.fromS(f.name()));
+            allowed.add(":f" + i++);
+        }
+        String set = "SET #status = :to";
+        if (reason != null) {
+            values.put(":reason", AttributeValue.fromS(reason));
+            set += ", statusReason = :reason";
+        }
+        String update = set;
+        try {
+            dynamo.updateItem(u -> u.tableName(table).key(Attrs.key("roundId", roundId)).updateExpression(update)
+                    .conditionExpression("attribute_exists(roundId) AND #status IN (" + String.join(", ", allowed) + ")")
+                    .expressionAttributeNames(Map.of("#status", "status")).expressionAttributeValues(values));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    static Round toRound(Map<String, AttributeValue> i) {
+        RoundPolicy policy = new RoundPolicy(Attrs.n(i, "minUpdates").intValue(), Attrs.n(i, "maxUpdates").intValue(), Attrs.s(i, "rule"),
+                new RoundPolicy.Validation(Attrs.s(i, "validationMarket"), Attrs.t(i, "validationFrom"), Attrs.t(i, "validationTo")),
+                Attrs.n(i, "scoreBudget").intValue(), Attrs.n(i, "seed"));
+        Long version = Attrs.n(i, "modelVersion");
         return new Round(Attrs.s(i, "roundId"), Attrs.s(i, "templateId"), RoundStatus.valueOf(Attrs.s(i, "status")),
                 Attrs.t(i, "openedAt"), Attrs.t(i, "deadline"), Attrs.n(i, "maxUpdateBytes"), Attrs.d(i, "normBound"),
-                Attrs.b(i, "publicKey"), Attrs.b(i, "protectedPrivateKey"));
+                Attrs.b(i, "publicKey"), Attrs.b(i, "protectedPrivateKey"), policy, Attrs.s(i, "baseModel"),
+                Attrs.s(i, "statusReason"), version == null ? 0 : version);
     }
 }

@@ -13,7 +13,9 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import io.conflux.rounds.RoundStatus;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -30,11 +32,14 @@ public final class DynamoUpdateLedger implements UpdateLedger {
     private final DynamoDbClient dynamo;
     private final String updates;
     private final String claims;
+    private final String rounds;
 
-    public DynamoUpdateLedger(DynamoDbClient dynamo, String updatesTable, String claimsTable) {
+    /** @param roundsTable checked in the acceptance transaction: the round must still be OPEN when an update is accepted */
+    public DynamoUpdateLedger(DynamoDbClient dynamo, String updatesTable, String claimsTable, String roundsTable) {
         this.dynamo = dynamo;
         this.updates = updatesTable;
         this.claims = claimsTable;
+        this.rounds = roundsTable;
     }
 
     @Override
@@ -76,13 +81,19 @@ public final class DynamoUpdateLedger implements UpdateLedger {
                 .updateExpression(OBJECT_SET + ", #status = :status, contentHash = :hash, sampleCount = :samples, norm = :norm")
                 .conditionExpression("#status = :issued")
                 .expressionAttributeNames(Map.of("#status", "status")).expressionAttributeValues(values).build();
+        // The round's close is a conditional write on the same item: an update is either accepted while the
+        // round is OPEN (and is in the round's aggregation) or not accepted at all, never lost in between.
+        ConditionCheck open = ConditionCheck.builder().tableName(rounds).key(Attrs.key("roundId", roundId))
+                .conditionExpression("#status = :open").expressionAttributeNames(Map.of("#status", "status"))
+                .expressionAttributeValues(Map.of(":open", AttributeValue.fromS(RoundStatus.OPEN.name()))).build();
         try {
             dynamo.transactWriteItems(t -> t.transactItems(TransactWriteItem.builder().put(claim).build(),
-                    TransactWriteItem.builder().update(verdict).build()));
+                    TransactWriteItem.builder().update(verdict).build(), TransactWriteItem.builder().conditionCheck(open).build()));
             return Outcome.RECORDED;
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = e.cancellationReasons();
             if (failedCondition(reasons, 1)) return alreadyDecided(roundId, uploadId, object);
+            if (failedCondition(reasons, 2)) return Outcome.ROUND_CLOSED;
             if (failedCondition(reasons, 0)) return Outcome.CONTENT_ALREADY_ACCEPTED;
             throw e; // a conflict with a concurrent transaction or throttling: the event is retried
         }

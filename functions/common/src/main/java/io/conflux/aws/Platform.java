@@ -1,6 +1,13 @@
 package io.conflux.aws;
 
 import io.conflux.crypto.KeyProtector;
+import io.conflux.federation.ModelRegistry;
+import io.conflux.federation.PublishedModel;
+import io.conflux.federation.RoundWorkflow;
+import io.conflux.federation.ScoreStore;
+import io.conflux.identity.Wallet;
+import io.conflux.rounds.RoundPolicy;
+import java.time.Instant;
 import io.conflux.crypto.LocalKeyFileProtector;
 import io.conflux.identity.SessionTokens;
 import io.conflux.identity.SignInService;
@@ -32,6 +39,7 @@ public final class Platform implements AutoCloseable {
     private final TraderRegistry traders;
     private final UpdateLedger ledger;
     private final S3Uploads uploadsBucket;
+    private final DynamoModelRegistry registry;
     private volatile SignInService signIn;
     private volatile UploadService uploads;
     private volatile IngestService ingest;
@@ -41,10 +49,13 @@ public final class Platform implements AutoCloseable {
         this.clock = clock;
         this.aws = new AwsClients(env);
         this.roundStore = new DynamoRoundStore(aws.dynamo(), env.require(ConfluxResources.ROUNDS.envVar()));
-        this.rounds = new RoundService(roundStore, keyProtector(env, aws), clock);
+        this.registry = new DynamoModelRegistry(aws.dynamo(), env.require(ConfluxResources.MODELS.envVar()),
+                env.require(ConfluxResources.ROUNDS.envVar()));
+        this.rounds = new RoundService(roundStore, keyProtector(env, aws), clock, policyDefaults(env),
+                template -> registry.latest(template).map(PublishedModel::parametersHash).orElse(null));
         this.traders = new DynamoTraderRegistry(aws.dynamo(), env.require(ConfluxResources.TRADERS.envVar()));
         this.ledger = new DynamoUpdateLedger(aws.dynamo(), env.require(ConfluxResources.UPDATES.envVar()),
-                env.require(ConfluxResources.CLAIMS.envVar()));
+                env.require(ConfluxResources.CLAIMS.envVar()), env.require(ConfluxResources.ROUNDS.envVar()));
         this.uploadsBucket = new S3Uploads(aws::s3, aws::presigner, env.require(ConfluxResources.UPDATES_BUCKET.envVar()));
     }
 
@@ -62,6 +73,60 @@ public final class Platform implements AutoCloseable {
 
     public RoundService rounds() {
         return rounds;
+    }
+
+    public RoundStore roundStore() {
+        return roundStore;
+    }
+
+    public ModelRegistry models() {
+        return registry;
+    }
+
+    public ScoreStore scores() {
+        return new DynamoScoreStore(aws.dynamo(), env.require(ConfluxResources.SCORES.envVar()));
+    }
+
+    /** The published models bucket (ONNX, parameters, receipts, public candles). */
+    public S3Blobs modelsBucket() {
+        return new S3Blobs(aws::s3, env.require(ConfluxResources.MODELS_BUCKET.envVar()));
+    }
+
+    /** The round workflow's work area. */
+    public S3Blobs workBucket() {
+        return new S3Blobs(aws::s3, env.require(ConfluxResources.WORK_BUCKET.envVar()));
+    }
+
+    public AwsClients aws() {
+        return aws;
+    }
+
+    /** The key that signs aggregation receipts: from the environment (local) or Secrets Manager (AWS). */
+    public Wallet platformKey() {
+        String hex = env.get(Settings.PLATFORM_KEY).orElseGet(() -> aws.secrets()
+                .getSecretValue(r -> r.secretId(env.require(Settings.PLATFORM_KEY_ARN))).secretString());
+        return Wallet.fromPrivateKeyHex(hex.trim());
+    }
+
+    public RoundWorkflow.Settings workflowSettings() {
+        RoundWorkflow.Settings d = RoundWorkflow.Settings.defaults();
+        return new RoundWorkflow.Settings(Integer.parseInt(env.get(Settings.ROUND_BATCH_SIZE, Integer.toString(d.batchSize()))),
+                Long.parseLong(env.get(Settings.ROUND_SHARD_BUDGET_FLOATS, Long.toString(d.shardBudgetFloats()))),
+                Duration.ofSeconds(Long.parseLong(env.get(Settings.ROUND_GRACE_SECONDS, Long.toString(d.grace().toSeconds())))),
+                Duration.ofSeconds(Long.parseLong(env.get(Settings.ROUND_MAX_WAIT_SECONDS, Long.toString(d.maxWait().toSeconds())))),
+                d.tempDir());
+    }
+
+    /** The policy of rounds opened without one; the validation window has no default (it depends on the data). */
+    static RoundPolicy policyDefaults(Env env) {
+        String validation = env.get(Settings.ROUND_VALIDATION, "btc-usdt-1h:2021-07-01T00:00:00Z/2021-09-30T00:00:00Z");
+        int colon = validation.indexOf(':'), slash = validation.indexOf('/');
+        if (colon < 0 || slash < colon) throw new IllegalStateException(Settings.ROUND_VALIDATION + " is market:from/to, not '" + validation + "'");
+        return new RoundPolicy(Integer.parseInt(env.get(Settings.ROUND_MIN_UPDATES, "2")), Integer.parseInt(env.get(Settings.ROUND_MAX_UPDATES, "0")),
+                env.get(Settings.ROUND_RULE, "clip(max=5)+fedavg"),
+                new RoundPolicy.Validation(validation.substring(0, colon), Instant.parse(validation.substring(colon + 1, slash)),
+                        Instant.parse(validation.substring(slash + 1))),
+                Integer.parseInt(env.get(Settings.ROUND_SCORE_BUDGET, "200")), Long.parseLong(env.get(Settings.ROUND_SEED, "7")));
     }
 
     public UpdateLedger ledger() {

@@ -25,4 +25,21 @@ public final class Settings {
     public static final String ENDPOINT_KMS = "CONFLUX_ENDPOINT_KMS";
     /** Where presigned URLs point, when traders reach S3 by another address than the functions do. */
     public static final String PUBLIC_ENDPOINT_S3 = "CONFLUX_PUBLIC_ENDPOINT_S3";
+
+    /** Round policy defaults, for rounds opened without one (see {@link io.conflux.rounds.RoundPolicy}). */
+    public static final String ROUND_MIN_UPDATES = "ROUND_MIN_UPDATES";
+    public static final String ROUND_MAX_UPDATES = "ROUND_MAX_UPDATES";
+    public static final String ROUND_RULE = "ROUND_RULE";
+    /** {@code market:from/to}, e.g. {@code btc-usdt-1h:2021-06-01T00:00:00Z/2021-09-30T00:00:00Z}. */
+    public static final String ROUND_VALIDATION = "ROUND_VALIDATION";
+    public static final String ROUND_SCORE_BUDGET = "ROUND_SCORE_BUDGET";
+    public static final String ROUND_SEED = "ROUND_SEED";
+    /** The round workflow's fan-out and timing (see {@link io.conflux.federation.RoundWorkflow.Settings}). */
+    public static final String ROUND_BATCH_SIZE = "ROUND_BATCH_SIZE";
+    public static final String ROUND_SHARD_BUDGET_FLOATS = "ROUND_SHARD_BUDGET_FLOATS";
+    public static final String ROUND_GRACE_SECONDS = "ROUND_GRACE_SECONDS";
+    public static final String ROUND_MAX_WAIT_SECONDS = "ROUND_MAX_WAIT_SECONDS";
+    /** Hex secp256k1 key that signs aggregation receipts (local); in AWS {@link #PLATFORM_KEY_ARN} names its secret. */
+    public static final String PLATFORM_KEY = "PLATFORM_KEY";
+    public static final String PLATFORM_KEY_ARN = "PLATFORM_KEY_ARN";
 }

@@ -32,7 +32,8 @@ class DynamoStoresTest {
 
     @Test
     void ledger_listsEveryUploadOfARound_andOnlyThatRound(LocalAws aws) {
-        var ledger = new DynamoUpdateLedger(aws.dynamo(), aws.get(ConfluxResources.UPDATES.envVar()), aws.get(ConfluxResources.CLAIMS.envVar()));
+        var ledger = new DynamoUpdateLedger(aws.dynamo(), aws.get(ConfluxResources.UPDATES.envVar()), aws.get(ConfluxResources.CLAIMS.envVar()),
+                aws.get(ConfluxResources.ROUNDS.envVar()));
         String round = "list-" + UUID.randomUUID().toString().substring(0, 8), other = round + "-other";
         String trader = "0x" + "ef".repeat(20);
         var keys = java.util.List.of(io.conflux.rounds.UploadKey.fresh(round, trader), io.conflux.rounds.UploadKey.fresh(round, trader),
@@ -42,6 +43,53 @@ class DynamoStoresTest {
                 ledger.listRound(round).stream().map(io.conflux.update.UploadRecord::uploadId).collect(java.util.stream.Collectors.toSet()));
         assertThrows(IllegalStateException.class, () -> ledger.recordIssued(io.conflux.update.UploadRecord.issued(
                 round, keys.get(0).uploadId(), trader, Instant.now(), 1, keys.get(0).key())), "an upload id is never reused");
+    }
+
+    @Test
+    void roundTransition_happensOnce_andOnlyFromTheAllowedStatuses(LocalAws aws) {
+        try (Platform p = io.conflux.testing.Fixtures.platform(aws)) {
+            var round = p.rounds().open(new io.conflux.rounds.RoundService.OpenRequest(null, null, java.time.Duration.ofMinutes(5), null, null));
+            var store = p.roundStore();
+            var open = java.util.EnumSet.of(io.conflux.rounds.RoundStatus.OPEN);
+            assertTrue(store.transition(round.roundId(), open, io.conflux.rounds.RoundStatus.CLOSED, null));
+            assertFalse(store.transition(round.roundId(), open, io.conflux.rounds.RoundStatus.CLOSED, null), "a repeated close changes nothing");
+            assertFalse(store.transition(round.roundId(), open, io.conflux.rounds.RoundStatus.NO_QUORUM, "late"), "a closed round cannot miss its quorum");
+            assertTrue(store.transition(round.roundId(), java.util.EnumSet.of(io.conflux.rounds.RoundStatus.CLOSED), io.conflux.rounds.RoundStatus.FAILED, "boom"));
+            var now = store.find(round.roundId()).orElseThrow();
+            assertEquals(io.conflux.rounds.RoundStatus.FAILED, now.status());
+            assertEquals("boom", now.statusReason());
+            assertEquals(round.policy(), now.policy(), "the policy round-trips");
+            assertFalse(store.transition("no-such-round", open, io.conflux.rounds.RoundStatus.CLOSED, null));
+        }
+    }
+
+    @Test
+    void registry_publishesARoundOnce_andNumbersVersionsInOrder(LocalAws aws) {
+        try (Platform p = io.conflux.testing.Fixtures.platform(aws)) {
+            String template = "lstm-classifier/v1/w8-f3-h2-c3-" + UUID.randomUUID().toString().substring(0, 6);
+            var store = p.roundStore();
+            var a = p.rounds().open(new io.conflux.rounds.RoundService.OpenRequest(null, null, java.time.Duration.ofMinutes(5), null, null));
+            var b = p.rounds().open(new io.conflux.rounds.RoundService.OpenRequest(null, null, java.time.Duration.ofMinutes(5), null, null));
+            var open = java.util.EnumSet.of(io.conflux.rounds.RoundStatus.OPEN);
+            store.transition(a.roundId(), open, io.conflux.rounds.RoundStatus.CLOSED, null);
+            store.transition(b.roundId(), open, io.conflux.rounds.RoundStatus.CLOSED, null);
+            var registry = p.models();
+            var ma = model(template, a.roundId(), "aa");
+            assertEquals(1, registry.publish(ma));
+            assertEquals(1, registry.publish(ma), "a re-driven publish returns the version it got, and adds none");
+            assertEquals(2, registry.publish(model(template, b.roundId(), "bb")));
+            assertEquals(java.util.List.of(2L, 1L), registry.list(template).stream().map(io.conflux.federation.PublishedModel::version).toList());
+            assertEquals("bb", registry.latest(template).orElseThrow().parametersHash());
+            assertEquals(io.conflux.rounds.RoundStatus.PUBLISHED, store.find(a.roundId()).orElseThrow().status());
+            assertEquals(1, store.find(a.roundId()).orElseThrow().modelVersion());
+            var c = p.rounds().open(new io.conflux.rounds.RoundService.OpenRequest(null, null, java.time.Duration.ofMinutes(5), null, null));
+            assertThrows(IllegalStateException.class, () -> registry.publish(model(template, c.roundId(), "cc")), "an OPEN round cannot publish");
+        }
+    }
+
+    private static io.conflux.federation.PublishedModel model(String template, String round, String hash) {
+        return new io.conflux.federation.PublishedModel(template, 0, round, hash, "onnx" + hash, "onnx/" + hash, null, "parameters/" + hash,
+                "receipts/" + round, "fedavg", 3, "{}", Instant.parse("2026-11-22T00:00:00Z"));
     }
 
     @Test

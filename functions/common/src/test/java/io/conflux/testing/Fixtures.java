@@ -27,6 +27,8 @@ public final class Fixtures {
     /** Hardhat's well-known account #1: the operator in tests (never a real key). */
     public static final Wallet OPERATOR = Wallet.fromPrivateKeyHex("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
     private static final Path KEY_FILE;
+    /** Signs aggregation receipts in tests (a well-known Hardhat development key, never a real one). */
+    public static final Wallet PLATFORM = Wallet.fromPrivateKeyHex("0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a");
     private static final String TOKEN_SECRET = Base64.getEncoder().encodeToString("conflux-tests-token-secret-32-bytes!".getBytes());
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -49,6 +51,7 @@ public final class Fixtures {
         m.put(Settings.TOKEN_SECRET, TOKEN_SECRET);
         m.put(Settings.OPERATORS, OPERATOR.address());
         m.put(Settings.ROUND_KEY_PROTECTION, "file:" + KEY_FILE);
+        m.put(Settings.PLATFORM_KEY, PLATFORM.privateKeyHex());
         return new Env(m);
     }
 

@@ -43,9 +43,13 @@ public final class Provisioner {
                 createTable(dynamo, t, stage);
                 env.put(t.envVar(), t.physicalName(stage));
             }
+            for (BucketSpec b : ConfluxResources.buckets()) {
+                // versioning and lifecycle rules are AWS-side only: s3proxy keeps one version per key, which
+                // the models bucket never overwrites anyway (its keys are content hashes)
+                createBucket(s3, b.physicalName(stage));
+                env.put(b.envVar(), b.physicalName(stage));
+            }
             BucketSpec bucket = ConfluxResources.UPDATES_BUCKET;
-            createBucket(s3, bucket.physicalName(stage));
-            env.put(bucket.envVar(), bucket.physicalName(stage));
             QueueSpec q = ConfluxResources.INGEST_QUEUE;
             String queueUrl = createQueueWithDlq(sqs, q, stage);
             env.put(q.envVar(), queueUrl);
