@@ -1,5 +1,6 @@
 package io.conflux.infra;
 
+import io.conflux.federation.RoundStep;
 import io.conflux.resources.BucketSpec;
 import io.conflux.resources.ConfluxResources;
 import io.conflux.resources.QueueSpec;
@@ -25,6 +26,12 @@ import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.IFunction;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.s3.LifecycleRule;
+import software.amazon.awscdk.services.stepfunctions.LogLevel;
+import software.amazon.awscdk.services.stepfunctions.LogOptions;
+import software.amazon.awscdk.services.stepfunctions.StateMachine;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
 import software.amazon.awscdk.services.logs.RetentionDays;
@@ -49,6 +56,9 @@ import software.constructs.Construct;
 public final class ConfluxStack extends Stack {
     static final String API_HANDLER = "io.conflux.api.ApiHandler";
     static final String INGEST_HANDLER = "io.conflux.ingest.IngestHandler::handleRequest";
+    static final String ROUND_HANDLER = "io.conflux.round.RoundHandler::handleRequest";
+    /** How many decode or reduce tasks of one round run at once. */
+    static final int ROUND_MAP_CONCURRENCY = 20;
 
     private final StackConfig config;
     private final Map<TableSpec, Table> tables = new HashMap<>();
@@ -59,7 +69,7 @@ public final class ConfluxStack extends Stack {
 
         for (TableSpec spec : ConfluxResources.tables()) tables.put(spec, createTable(spec));
         Key roundKeys = createRoundKeyProtection();
-        Bucket updates = createUpdatesBucket();
+        Bucket updates = createBucket(ConfluxResources.UPDATES_BUCKET);
         Queue ingestQueue = createQueueWithDlq(ConfluxResources.INGEST_QUEUE);
         updates.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(ingestQueue),
                 NotificationKeyFilter.builder().prefix("rounds/").build());
@@ -72,6 +82,24 @@ public final class ConfluxStack extends Stack {
         grantIngest(ingest, updates, roundKeys);
         ingest.addEventSource(new SqsEventSource(ingestQueue, software.amazon.awscdk.services.lambda.eventsources.SqsEventSourceProps.builder()
                 .batchSize(10).reportBatchItemFailures(true).build()));
+
+        Bucket models = createBucket(ConfluxResources.MODELS_BUCKET);
+        Bucket work = createBucket(ConfluxResources.WORK_BUCKET);
+        Secret platformKey = Secret.Builder.create(this, "PlatformKey")
+                .description("Conflux: hex secp256k1 key that signs aggregation receipts (set the value after deploy)").build();
+        Map<RoundStep, IFunction> steps = createRoundFunctions(updates, models, work, roundKeys, platformKey);
+        StateMachine rounds = StateMachine.Builder.create(this, "RoundWorkflow").stateMachineName("conflux-" + config.stage() + "-round")
+                .definitionBody(RoundStateMachine.definition(this, steps, ROUND_MAP_CONCURRENCY))
+                .tracingEnabled(true)
+                .logs(LogOptions.builder().destination(LogGroup.Builder.create(this, "RoundWorkflowLogs")
+                        .retention(RetentionDays.ONE_MONTH).build()).level(LogLevel.ALL).includeExecutionData(false).build())
+                .build();
+        api.addEnvironment(ConfluxResources.MODELS_BUCKET.envVar(), models.getBucketName());
+        models.grantRead(api, "onnx/*");
+        models.grantRead(api, "parameters/*");
+        models.grantRead(api, "receipts/*");
+        for (TableSpec t : List.of(ConfluxResources.MODELS, ConfluxResources.SCORES)) tables.get(t).grantReadData(api);
+        CfnOutput.Builder.create(this, "RoundStateMachineArn").value(rounds.getStateMachineArn()).build();
 
         HttpApi http = HttpApi.Builder.create(this, "HttpApi").apiName("conflux-" + config.stage())
                 .defaultIntegration(new HttpLambdaIntegration("ApiIntegration", api)).build();
@@ -104,14 +132,78 @@ public final class ConfluxStack extends Stack {
                 .enableKeyRotation(true).removalPolicy(RemovalPolicy.RETAIN).build();
     }
 
-    private Bucket createUpdatesBucket() {
-        BucketSpec spec = ConfluxResources.UPDATES_BUCKET;
-        return Bucket.Builder.create(this, "Bucket-" + spec.logicalName())
+    /** A private, encrypted, TLS-only bucket as its spec says (versioned, expiring). */
+    private Bucket createBucket(BucketSpec spec) {
+        Bucket.Builder b = Bucket.Builder.create(this, "Bucket-" + spec.logicalName())
                 .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
                 .encryption(BucketEncryption.S3_MANAGED)
                 .enforceSsl(true)
-                .removalPolicy(RemovalPolicy.RETAIN)
-                .build();
+                .versioned(spec.versioned())
+                .removalPolicy(RemovalPolicy.RETAIN);
+        if (spec.expireAfterDays() > 0) {
+            b.lifecycleRules(List.of(LifecycleRule.builder().expiration(Duration.days(spec.expireAfterDays())).build()));
+        }
+        return b.build();
+    }
+
+    /**
+     * One function per round step (the same jar, the step in {@link RoundStep#ENV}), each with what it
+     * touches and no more: decode alone reads uploads and unwraps round keys; publish alone writes the
+     * models bucket and the registry.
+     */
+    private Map<RoundStep, IFunction> createRoundFunctions(Bucket updates, Bucket models, Bucket work, Key roundKeys, Secret platformKey) {
+        Map<RoundStep, IFunction> out = new java.util.EnumMap<>(RoundStep.class);
+        for (RoundStep step : RoundStep.values()) {
+            int memory = switch (step) {
+                case DECODE, REDUCE, COMBINE -> 2048;
+                case EVALUATE, SCORE -> 3008;
+                default -> 512;
+            };
+            Function fn = createFunction("Round-" + step.name(), "round", ROUND_HANDLER, memory, Duration.minutes(15), roundKeys, step.functionName());
+            fn.addEnvironment(RoundStep.ENV, step.name());
+            fn.addEnvironment(ConfluxResources.WORK_BUCKET.envVar(), work.getBucketName());
+            fn.addEnvironment(ConfluxResources.MODELS_BUCKET.envVar(), models.getBucketName());
+            fn.addEnvironment(ConfluxResources.UPDATES_BUCKET.envVar(), updates.getBucketName());
+            fn.addEnvironment("PLATFORM_KEY_ARN", platformKey.getSecretArn());
+            tables.get(ConfluxResources.ROUNDS).grantReadData(fn);
+            work.grantRead(fn, "rounds/*");
+            switch (step) {
+                case COLLECT -> tables.get(ConfluxResources.UPDATES).grantReadData(fn);
+                case CLOSE -> {
+                    tables.get(ConfluxResources.ROUNDS).grantReadWriteData(fn);
+                    tables.get(ConfluxResources.UPDATES).grantReadData(fn);
+                    work.grantPut(fn, "rounds/*");
+                }
+                case NO_QUORUM, FAIL -> {
+                    tables.get(ConfluxResources.ROUNDS).grantReadWriteData(fn);
+                    tables.get(ConfluxResources.UPDATES).grantReadData(fn);
+                }
+                case DECODE -> {
+                    tables.get(ConfluxResources.UPDATES).grantReadData(fn);
+                    updates.grantRead(fn, "rounds/*");
+                    roundKeys.grantDecrypt(fn);
+                    work.grantPut(fn, "rounds/*");
+                }
+                case REDUCE, COMBINE -> {
+                    work.grantPut(fn, "rounds/*");
+                    models.grantRead(fn, "parameters/*");
+                }
+                case EVALUATE, SCORE -> {
+                    work.grantPut(fn, "rounds/*");
+                    models.grantRead(fn, "parameters/*");
+                    models.grantRead(fn, "market/*");
+                    if (step == RoundStep.SCORE) tables.get(ConfluxResources.SCORES).grantReadWriteData(fn);
+                }
+                case PUBLISH -> {
+                    models.grantReadWrite(fn);
+                    tables.get(ConfluxResources.MODELS).grantReadWriteData(fn);
+                    tables.get(ConfluxResources.ROUNDS).grantReadWriteData(fn);
+                    platformKey.grantRead(fn);
+                }
+            }
+            out.put(step, fn);
+        }
+        return out;
     }
 
     private Queue createQueueWithDlq(QueueSpec spec) {
@@ -130,6 +222,10 @@ public final class ConfluxStack extends Stack {
     }
 
     private Function createFunction(String id, String module, String handler, int memoryMb, Duration timeout, Key roundKeys) {
+        return createFunction(id, module, handler, memoryMb, timeout, roundKeys, module);
+    }
+
+    private Function createFunction(String id, String module, String handler, int memoryMb, Duration timeout, Key roundKeys, String name) {
         Map<String, String> env = new HashMap<>();
         env.put("CONFLUX_STAGE", config.stage());
         for (TableSpec spec : ConfluxResources.tables()) env.put(spec.envVar(), tables.get(spec).getTableName());
@@ -138,7 +234,7 @@ public final class ConfluxStack extends Stack {
         env.put("OPERATORS", config.operators());
         env.put("ROUND_KEY_PROTECTION", "kms:" + roundKeys.getKeyArn());
         env.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
-        return Function.Builder.create(this, id).functionName("conflux-" + config.stage() + "-" + module)
+        return Function.Builder.create(this, id).functionName("conflux-" + config.stage() + "-" + name)
                 .runtime(Runtime.JAVA_21).architecture(Architecture.ARM_64).handler(handler)
                 .code(Code.fromAsset(config.lambdaJar(module).toString()))
                 .memorySize(memoryMb).timeout(timeout).environment(env).logRetention(RetentionDays.ONE_MONTH).build();

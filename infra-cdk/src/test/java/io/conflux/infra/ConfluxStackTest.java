@@ -99,4 +99,42 @@ class ConfluxStackTest {
         template.hasResourceProperties("AWS::ApiGatewayV2::Integration", Match.objectLike(Map.of("IntegrationType", "AWS_PROXY",
                 "PayloadFormatVersion", "2.0")));
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void roundStateMachine_isTheDefinitionTheLocalRuntimeRuns_withOneFunctionPerStep() throws Exception {
+        Map<String, Map<String, Object>> machines = template.findResources("AWS::StepFunctions::StateMachine");
+        assertEquals(1, machines.size());
+        Map<String, Object> props = (Map<String, Object>) machines.values().iterator().next().get("Properties");
+        assertNotNull(props.get("LoggingConfiguration"), "the round workflow logs");
+        assertEquals(Map.of("Enabled", true), props.get("TracingConfiguration"));
+        // logical id of each round function -> its step
+        Map<String, io.conflux.federation.RoundStep> stepOf = new java.util.HashMap<>();
+        template.findResources("AWS::Lambda::Function").forEach((id, res) -> {
+            Map<String, Object> env = (Map<String, Object>) ((Map<String, Object>) res.get("Properties")).get("Environment");
+            Object step = env == null ? null : ((Map<String, Object>) env.get("Variables")).get(io.conflux.federation.RoundStep.ENV);
+            if (step != null) stepOf.put(id, io.conflux.federation.RoundStep.valueOf(step.toString()));
+        });
+        assertEquals(io.conflux.federation.RoundStep.values().length, stepOf.size(), "one function per round step");
+        // the deployed definition with each function's ARN replaced by its local ARN ...
+        List<Object> parts = (List<Object>) ((List<Object>) ((Map<String, Object>) props.get("DefinitionString")).get("Fn::Join")).get(1);
+        StringBuilder deployed = new StringBuilder();
+        for (Object part : parts) {
+            if (part instanceof String str) deployed.append(str);
+            else {
+                List<Object> getAtt = (List<Object>) ((Map<String, Object>) part).get("Fn::GetAtt");
+                deployed.append(RoundWorkflowAsl.localArn(stepOf.get(getAtt.get(0).toString())));
+            }
+        }
+        // ... is exactly what the local runtime renders and runs
+        assertEquals(io.conflux.platform.Json.parse(RoundWorkflowAsl.render(ConfluxStack.ROUND_MAP_CONCURRENCY)),
+                io.conflux.platform.Json.parse(deployed.toString()));
+    }
+
+    @Test
+    void modelsBucketKeepsVersions_andWorkFilesExpire() {
+        template.hasResourceProperties("AWS::S3::Bucket", Match.objectLike(Map.of("VersioningConfiguration", Map.of("Status", "Enabled"))));
+        template.hasResourceProperties("AWS::S3::Bucket", Match.objectLike(Map.of("LifecycleConfiguration",
+                Map.of("Rules", List.of(Match.objectLike(Map.of("ExpirationInDays", 7, "Status", "Enabled")))))));
+    }
 }

@@ -1,0 +1,68 @@
+package io.conflux.round;
+
+import io.conflux.evaluation.Evaluator;
+import io.conflux.federation.RoundStep;
+import io.conflux.federation.RoundWorkflow;
+import io.conflux.platform.Json;
+import io.conflux.rounds.Round;
+import io.conflux.aws.Platform;
+import java.io.IOException;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The round workflow wired to AWS, and one entry point per step: a Task state's input in, its result
+ * out. The Lambda handler and the local runtime both call {@link #run}.
+ */
+public final class RoundTasks {
+    private final RoundWorkflow workflow;
+
+    public RoundTasks(Platform platform, Function<Round, Evaluator> evaluators) {
+        this.workflow = new RoundWorkflow(platform.roundStore(), platform.rounds(), platform.ledger(), platform.updateObjects(),
+                platform.workBucket(), platform.modelsBucket(), platform.models(), platform.scores(), evaluators,
+                platform.platformKey(), platform.clock(), platform.workflowSettings());
+    }
+
+    public RoundWorkflow workflow() {
+        return workflow;
+    }
+
+    public Map<String, Object> run(RoundStep step, Map<String, Object> input) {
+        String roundId = string(input, "roundId");
+        return switch (step) {
+            case COLLECT -> workflow.collect(roundId);
+            case CLOSE -> workflow.close(roundId);
+            case NO_QUORUM -> workflow.noQuorum(roundId);
+            case DECODE -> workflow.decode(roundId, integer(input, "batch"));
+            case REDUCE -> workflow.reduce(roundId, integer(input, "shard"));
+            case COMBINE -> workflow.combine(roundId);
+            case EVALUATE -> workflow.evaluate(roundId);
+            case SCORE -> workflow.score(roundId);
+            case PUBLISH -> workflow.publish(roundId);
+            case FAIL -> workflow.fail(roundId, null, string(input, "error"), errorMessage(string(input, "cause")));
+        };
+    }
+
+    /** Lambda's Cause is the function's error document; the message is what a person needs. */
+    static String errorMessage(String cause) {
+        if (cause == null) return null;
+        try {
+            Object m = Json.at(Json.parse(cause), "errorMessage");
+            return m == null ? cause : m.toString();
+        } catch (IOException notJson) {
+            return cause;
+        }
+    }
+
+    private static String string(Map<String, Object> input, String key) {
+        Object v = input.get(key);
+        if (v == null) throw new IllegalArgumentException("the task input lacks '" + key + "': " + input);
+        return v.toString();
+    }
+
+    private static int integer(Map<String, Object> input, String key) {
+        Object v = input.get(key);
+        if (!(v instanceof Number n)) throw new IllegalArgumentException("the task input's '" + key + "' must be a number: " + input);
+        return n.intValue();
+    }
+}
