@@ -16,7 +16,11 @@ public final class RoundHandler implements RequestHandler<Map<String, Object>, M
     private final RoundTasks tasks;
 
     public RoundHandler() {
-        this(RoundStep.valueOf(System.getenv(RoundStep.ENV)), new RoundTasks(Platform.fromSystem(), OnnxEvaluators.fromPlatform(Platform.fromSystem())));
+        this(RoundStep.valueOf(System.getenv(RoundStep.ENV)), tasks(Platform.fromSystem()));
+    }
+
+    private static RoundTasks tasks(Platform platform) {
+        return new RoundTasks(platform, OnnxEvaluators.fromPlatform(platform));
     }
 
     public RoundHandler(RoundStep step, RoundTasks tasks) {
