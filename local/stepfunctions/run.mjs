@@ -94,6 +94,8 @@ try {
   process.exit(0);
 } catch (e) {
   await drained();
-  out({ error: e.name, cause: e.cause ?? e.message });
+  // the interpreter wraps what ended the execution (a Fail state's Error/Cause, an uncaught task error)
+  const end = e.name === 'ExecutionError' && e.cause instanceof Error ? e.cause : e;
+  out({ error: end.name, cause: end.message });
   process.exit(1);
 }
