@@ -57,19 +57,8 @@ public final class RoundStateMachine {
         LambdaInvoke noQuorum = task(scope, "NoQuorum", functions.get(RoundStep.NO_QUORUM), Map.of("roundId", JsonPath.stringAt("$.roundId")), "$.outcome", recordFailure);
         LambdaInvoke close = task(scope, "Close", functions.get(RoundStep.CLOSE), Map.of("roundId", JsonPath.stringAt("$.roundId")), "$.plan", recordFailure);
 
-        DistributedMap decode = DistributedMap.Builder.create(scope, "Decode").itemsPath("$.plan.batches").maxConcurrency(maxConcurrency)
-                .itemSelector(Map.of("roundId", JsonPath.stringAt("$.roundId"), "batch", JsonPath.numberAt("$$.Map.Item.Value")))
-                .resultPath(JsonPath.DISCARD).build();
-        decode.itemProcessor(task(scope, "DecodeBatch", functions.get(RoundStep.DECODE), Map.of("roundId", JsonPath.stringAt("$.roundId"),
-                "batch", JsonPath.numberAt("$.batch")), JsonPath.DISCARD, null));
-        decode.addCatch(recordFailure, software.amazon.awscdk.services.stepfunctions.CatchProps.builder().resultPath("$.error").build());
-
-        DistributedMap reduce = DistributedMap.Builder.create(scope, "Reduce").itemsPath("$.plan.shards").maxConcurrency(maxConcurrency)
-                .itemSelector(Map.of("roundId", JsonPath.stringAt("$.roundId"), "shard", JsonPath.numberAt("$$.Map.Item.Value")))
-                .resultPath(JsonPath.DISCARD).build();
-        reduce.itemProcessor(task(scope, "ReduceShard", functions.get(RoundStep.REDUCE), Map.of("roundId", JsonPath.stringAt("$.roundId"),
-                "shard", JsonPath.numberAt("$.shard")), JsonPath.DISCARD, null));
-        reduce.addCatch(recordFailure, software.amazon.awscdk.services.stepfunctions.CatchProps.builder().resultPath("$.error").build());
+        DistributedMap decode = fanOut(scope, "Decode", "DecodeBatch", "$.plan.batches", "batch", functions.get(RoundStep.DECODE), maxConcurrency, recordFailure);
+        DistributedMap reduce = fanOut(scope, "Reduce", "ReduceShard", "$.plan.shards", "shard", functions.get(RoundStep.REDUCE), maxConcurrency, recordFailure);
 
         Map<String, Object> round = Map.of("roundId", JsonPath.stringAt("$.roundId"));
         LambdaInvoke combine = task(scope, "Combine", functions.get(RoundStep.COMBINE), round, "$.candidate", recordFailure);
@@ -89,6 +78,18 @@ public final class RoundStateMachine {
                 .when(Condition.stringEquals("$.collect.next", "DONE"), new Succeed(scope, "AlreadyDone"))
                 .otherwise(wait.next(collect)));
         return DefinitionBody.fromChainable(collect);
+    }
+
+    /** A distributed map running {@code fn} once per item of {@code itemsPath}, each as {roundId, itemKey: item}. */
+    private static DistributedMap fanOut(Construct scope, String id, String taskId, String itemsPath, String itemKey, IFunction fn,
+                                         int maxConcurrency, IChainable onFailure) {
+        DistributedMap map = DistributedMap.Builder.create(scope, id).itemsPath(itemsPath).maxConcurrency(maxConcurrency)
+                .itemSelector(Map.of("roundId", JsonPath.stringAt("$.roundId"), itemKey, JsonPath.numberAt("$$.Map.Item.Value")))
+                .resultPath(JsonPath.DISCARD).build();
+        map.itemProcessor(task(scope, taskId, fn, Map.of("roundId", JsonPath.stringAt("$.roundId"), itemKey, JsonPath.numberAt("$." + itemKey)),
+                JsonPath.DISCARD, null));
+        map.addCatch(onFailure, software.amazon.awscdk.services.stepfunctions.CatchProps.builder().resultPath("$.error").build());
+        return map;
     }
 
     private static LambdaInvoke task(Construct scope, String id, IFunction fn, Map<String, Object> payload, String resultPath, IChainable onFailure) {

@@ -32,66 +32,36 @@ public final class NormClipping implements AggregationStrategy {
 
     @Override
     public Aggregate aggregate(UpdateSource src) {
-        Clipped clipped = new Clipped(src, maxNorm);
-        Aggregate a = inner.aggregate(clipped);
-        boolean[] flags = new boolean[src.size()];
-        for (int k = 0; k < flags.length; k++) flags[k] = clipped.scale[k] < 1;
+        double[] norms = norms(src);
+        float[] scale = new float[norms.length];
+        boolean[] flags = new boolean[norms.length];
+        for (int k = 0; k < norms.length; k++) {
+            scale[k] = scale(maxNorm, norms[k]);
+            flags[k] = scale[k] < 1;
+        }
+        Aggregate a = inner.aggregate(new Scaled(src, scale));
         return new Aggregate(rule(), a.values(), a.ids(), a.weights(), flags);
     }
 
-    /** The L2 norm of each update, in double, summed in coordinate order. */
+    /** The factor an update of L2 norm {@code norm} is multiplied by: maxNorm / norm when above it, else 1. */
+    public static float scale(double maxNorm, double norm) {
+        return norm > maxNorm ? (float) (maxNorm / norm) : 1f;
+    }
+
+    /** The L2 norm of one update, in double, summed in coordinate order: the one norm the platform uses. */
+    public static double norm(float[] values) {
+        double s = 0;
+        for (float v : values) s += (double) v * v;
+        return Math.sqrt(s);
+    }
+
+    /** The norm of each update of a source (an update at a time in memory). */
     static double[] norms(UpdateSource src) {
         int p = src.dimension();
         return IntStream.range(0, src.size()).parallel().mapToDouble(k -> {
-            float[] buf = new float[Math.min(p, DEFAULT_SHARD)];
-            double s = 0;
-            for (int from = 0; from < p; from += buf.length) {
-                int to = Math.min(p, from + buf.length);
-                src.read(k, from, to, buf, 0);
-                for (int i = 0; i < to - from; i++) s += (double) buf[i] * buf[i];
-            }
-            return Math.sqrt(s);
+            float[] values = new float[p];
+            src.read(k, 0, p, values, 0);
+            return norm(values);
         }).toArray();
-    }
-
-    private static final class Clipped implements UpdateSource {
-        private final UpdateSource src;
-        private final float[] scale;
-
-        Clipped(UpdateSource src, double maxNorm) {
-            this.src = src;
-            double[] norms = norms(src);
-            this.scale = new float[norms.length];
-            for (int k = 0; k < norms.length; k++) scale[k] = norms[k] > maxNorm ? (float) (maxNorm / norms[k]) : 1f;
-        }
-
-        @Override
-        public int size() {
-            return src.size();
-        }
-
-        @Override
-        public int dimension() {
-            return src.dimension();
-        }
-
-        @Override
-        public String id(int k) {
-            return src.id(k);
-        }
-
-        @Override
-        public long samples(int k) {
-            return src.samples(k);
-        }
-
-        @Override
-        public void read(int k, int from, int to, float[] dst, int offset) {
-            src.read(k, from, to, dst, offset);
-            float s = scale[k];
-            if (s < 1) {
-                for (int i = offset; i < offset + (to - from); i++) dst[i] *= s;
-            }
-        }
     }
 }

@@ -79,21 +79,14 @@ final class CandleCsv {
         }
 
         int n = kept.size();
-        Instant[] t = new Instant[n];
-        double[] o = new double[n], h = new double[n], l = new double[n], c = new double[n], v = new double[n];
+        if (n < 2) throw new CandleFormatException(source, "only one candle: the interval cannot be inferred");
+        List<Candle> candles = new ArrayList<>(n);
         int[] lines = new int[n];
         for (int i = 0; i < n; i++) {
-            Candle k = kept.get(i).candle;
-            t[i] = k.openTime();
-            o[i] = k.open();
-            h[i] = k.high();
-            l[i] = k.low();
-            c[i] = k.close();
-            v[i] = k.volume();
+            candles.add(kept.get(i).candle);
             lines[i] = kept.get(i).line;
         }
-        if (n < 2) throw new CandleFormatException(source, "only one candle: the interval cannot be inferred");
-        return new Candles(source, t, o, h, l, c, v, null, lines, new int[] {rows.size(), outOfOrder, duplicates, blank});
+        return Candles.of(candles, null, source, lines, new int[] {rows.size(), outOfOrder, duplicates, blank});
     }
 
     private record Row(Candle candle, int line) {}

@@ -111,6 +111,11 @@ public final class Candles {
     }
 
     private static Candles of(List<Candle> candles, Duration interval, String source) {
+        return of(candles, interval, source, null, null);
+    }
+
+    /** Columns from candles; {@code lines} and {@code counts} as the constructor takes them (a reader's, or null). */
+    static Candles of(List<Candle> candles, Duration interval, String source, int[] lines, int[] counts) {
         int n = candles.size();
         Instant[] t = new Instant[n];
         double[] o = new double[n], h = new double[n], l = new double[n], c = new double[n], v = new double[n];
@@ -123,7 +128,7 @@ public final class Candles {
             c[i] = k.close();
             v[i] = k.volume();
         }
-        return new Candles(source, t, o, h, l, c, v, interval, null, null);
+        return new Candles(source, t, o, h, l, c, v, interval, lines, counts);
     }
 
     /** The most common spacing between consecutive candles; a tie goes to the shorter spacing. */

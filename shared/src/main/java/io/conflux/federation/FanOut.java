@@ -3,6 +3,7 @@ package io.conflux.federation;
 import io.conflux.aggregation.CoordinateStatistic;
 import io.conflux.aggregation.FedAvg;
 import io.conflux.aggregation.MultiKrum;
+import io.conflux.aggregation.Scaled;
 import io.conflux.aggregation.UpdateSource;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -19,13 +20,6 @@ import java.util.stream.IntStream;
  */
 public final class FanOut {
     private FanOut() {}
-
-    /** The L2 norm of an update, in double, summed in coordinate order (as {@code NormClipping} does). */
-    public static double norm(float[] u) {
-        double s = 0;
-        for (float v : u) s += (double) v * v;
-        return Math.sqrt(s);
-    }
 
     /** A batch's updates in the shard-major layout, little-endian float32. */
     public static byte[] encodeBatch(RoundPlan plan, float[][] batch) {
@@ -65,8 +59,8 @@ public final class FanOut {
 
     /** The same at another fixed-point scale (Multi-Krum's, from the samples of the kept updates). */
     public static FedAvg.Partial sumPartial(RoundPlan plan, float[][] batch, long[] samples, double[] norms, int scaleBits) {
-        UpdateSource src = new Block(batch.length, plan.dimension(), (k, from, to, dst, off) -> System.arraycopy(batch[k], from, dst, off, to - from),
-                samples, scales(plan, norms));
+        UpdateSource src = new Scaled(new Block(batch.length, plan.dimension(),
+                (k, from, to, dst, off) -> System.arraycopy(batch[k], from, dst, off, to - from), samples), scales(plan, norms));
         return new FedAvg(plan.valueBound()).partial(src, IntStream.range(0, batch.length).toArray(), scaleBits);
     }
 
@@ -83,8 +77,8 @@ public final class FanOut {
      */
     public static UpdateSource shardView(RoundPlan plan, float[] block, int width, double[] norms) {
         long[] samples = plan.updates().stream().mapToLong(RoundPlan.Entry::samples).toArray();
-        return new Block(plan.size(), width, (k, from, to, dst, off) -> System.arraycopy(block, k * width + from, dst, off, to - from),
-                samples, scales(plan, norms));
+        return new Scaled(new Block(plan.size(), width,
+                (k, from, to, dst, off) -> System.arraycopy(block, k * width + from, dst, off, to - from), samples), scales(plan, norms));
     }
 
     /** Median / trimmed mean of a shard: its values of the aggregate. */
@@ -152,32 +146,8 @@ public final class FanOut {
         void read(int k, int from, int to, float[] dst, int offset);
     }
 
-    /** Updates read through a function, scaled by their clip factors as they are read. */
-    static final class Block implements UpdateSource {
-        private final int size;
-        private final int dimension;
-        private final Reader reader;
-        private final long[] samples;
-        private final float[] scale;
-
-        Block(int size, int dimension, Reader reader, long[] samples, float[] scale) {
-            this.size = size;
-            this.dimension = dimension;
-            this.reader = reader;
-            this.samples = samples;
-            this.scale = scale;
-        }
-
-        @Override
-        public int size() {
-            return size;
-        }
-
-        @Override
-        public int dimension() {
-            return dimension;
-        }
-
+    /** Updates read through a function (a batch's arrays, a shard's block). */
+    private record Block(int size, int dimension, Reader reader, long[] samples) implements UpdateSource {
         @Override
         public String id(int k) {
             return Integer.toString(k);
@@ -191,10 +161,19 @@ public final class FanOut {
         @Override
         public void read(int k, int from, int to, float[] dst, int offset) {
             reader.read(k, from, to, dst, offset);
-            float s = scale[k];
-            if (s < 1) {
-                for (int i = offset; i < offset + (to - from); i++) dst[i] *= s;
-            }
         }
+    }
+
+    /** A FedAvg partial as a work file: the sums then the sample count, little-endian longs. */
+    public static byte[] partialBytes(FedAvg.Partial p) {
+        ByteBuffer b = ByteBuffer.allocate((p.sums().length + 1) * 8).order(ByteOrder.LITTLE_ENDIAN);
+        b.asLongBuffer().put(p.sums()).put(p.samples());
+        return b.array();
+    }
+
+    public static FedAvg.Partial partialOf(byte[] bytes, int scaleBits) {
+        long[] v = new long[bytes.length / 8];
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(v);
+        return new FedAvg.Partial(scaleBits, Arrays.copyOf(v, v.length - 1), v[v.length - 1]);
     }
 }

@@ -107,7 +107,7 @@ public record RoundPlan(String roundId, String templateId, String rule, Kind kin
 
     /** The factor update {@code k} is multiplied by before aggregating: maxNorm / norm when clipped, else 1. */
     public float clipScale(double norm) {
-        return clipNorm > 0 && norm > clipNorm ? (float) (clipNorm / norm) : 1f;
+        return clipNorm > 0 ? NormClipping.scale(clipNorm, norm) : 1f;
     }
 
     private static void check(int i, int n, String what) {

@@ -41,6 +41,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
@@ -81,13 +82,13 @@ public final class RoundWorkflow {
     private final ModelRegistry registry;
     private final ScoreStore scores;
     private final Function<Round, Evaluator> evaluators;
-    private final Wallet platformKey;
+    private final Supplier<Wallet> platformKey;
     private final Clock clock;
     private final Settings settings;
 
     public RoundWorkflow(RoundStore rounds, RoundService roundService, UpdateLedger ledger, ObjectReader updates, Blobs work,
                          Blobs models, ModelRegistry registry, ScoreStore scores, Function<Round, Evaluator> evaluators,
-                         Wallet platformKey, Clock clock, Settings settings) {
+                         Supplier<Wallet> platformKey, Clock clock, Settings settings) {
         this.rounds = rounds;
         this.roundService = roundService;
         this.ledger = ledger;
@@ -139,20 +140,21 @@ public final class RoundWorkflow {
         long accepted = accepted(roundId).size();
         String reason = accepted + " accepted update(s) by the deadline, the quorum is " + r.policy().minUpdates();
         rounds.transition(roundId, EnumSet.of(RoundStatus.OPEN), RoundStatus.NO_QUORUM, reason);
-        Map<String, Object> out = out(roundId);
-        out.put("status", round(roundId).status().name());
-        out.put("reason", round(roundId).statusReason());
-        return out;
+        return outcome(round(roundId));
     }
 
-    /** Records why a round failed ({@code state}: the step; {@code error}/{@code cause}: as Step Functions caught them). */
-    public Map<String, Object> fail(String roundId, String state, String error, String cause) {
-        String reason = (state == null ? "a step" : state) + " failed: " + error + (cause == null || cause.isBlank() ? "" : ": " + cause);
+    /** Records why a round failed: {@code error} and {@code cause} as Step Functions caught them. */
+    public Map<String, Object> fail(String roundId, String error, String cause) {
+        String reason = "a step failed: " + error + (cause == null || cause.isBlank() ? "" : ": " + cause);
         if (reason.length() > 1000) reason = reason.substring(0, 1000) + "...";
         rounds.transition(roundId, EnumSet.of(RoundStatus.OPEN, RoundStatus.CLOSED), RoundStatus.FAILED, reason);
-        Map<String, Object> out = out(roundId);
-        out.put("status", round(roundId).status().name());
-        out.put("reason", round(roundId).statusReason());
+        return outcome(round(roundId));
+    }
+
+    private static Map<String, Object> outcome(Round r) {
+        Map<String, Object> out = out(r.roundId());
+        out.put("status", r.status().name());
+        out.put("reason", r.statusReason());
         return out;
     }
 
@@ -199,7 +201,7 @@ public final class RoundWorkflow {
             } catch (IOException io) {
                 throw new TransientStepException("could not read update " + e.contentHash() + " (" + e.objectKey() + ")", io);
             }
-            norms[i] = FanOut.norm(values[i]);
+            norms[i] = NormClipping.norm(values[i]);
             samples[i] = e.samples();
         }
         put(work, key(roundId, "batch-" + batch + ".f32"), FanOut.encodeBatch(plan, values));
@@ -209,7 +211,7 @@ public final class RoundWorkflow {
         put(work, key(roundId, "batch-" + batch + ".json"), Json.write(meta).getBytes(StandardCharsets.UTF_8));
         if (plan.kind() == RoundPlan.Kind.SUM) {
             FedAvg.Partial p = FanOut.sumPartial(plan, values, samples, norms);
-            put(work, key(roundId, "partial-" + batch + ".bin"), longs(p.sums(), p.samples()));
+            put(work, key(roundId, "partial-" + batch + ".bin"), FanOut.partialBytes(p));
         }
         Map<String, Object> out = out(roundId);
         out.put("batch", batch);
@@ -245,10 +247,7 @@ public final class RoundWorkflow {
         switch (plan.kind()) {
             case SUM -> {
                 FedAvg.Partial[] partials = new FedAvg.Partial[plan.batches()];
-                for (int b = 0; b < partials.length; b++) {
-                    long[] v = readLongs(get(work, key(roundId, "partial-" + b + ".bin")));
-                    partials[b] = new FedAvg.Partial(plan.scaleBits(), java.util.Arrays.copyOf(v, v.length - 1), v[v.length - 1]);
-                }
+                for (int b = 0; b < partials.length; b++) partials[b] = FanOut.partialOf(get(work, key(roundId, "partial-" + b + ".bin")), plan.scaleBits());
                 delta = FanOut.combineSums(partials);
             }
             case COORDINATE -> {
@@ -409,6 +408,12 @@ public final class RoundWorkflow {
      */
     public Map<String, Object> publish(String roundId) {
         Round r = round(roundId);
+        if (r.status() == RoundStatus.PUBLISHED) {
+            // re-driven: writing again would add object versions to the models bucket; report what stands
+            PublishedModel m = registry.find(r.templateId(), r.modelVersion())
+                    .orElseThrow(() -> new IllegalStateException("round " + roundId + " is published as version " + r.modelVersion() + ", which the registry lacks"));
+            return published(roundId, m.version(), m.parametersHash(), m.onnxSha256());
+        }
         RoundPlan plan = plan(roundId);
         byte[] parameters = get(work, key(roundId, "candidate.safetensors"));
         ModelParameters candidate = ModelParameters.fromSafeTensors(parameters);
@@ -433,20 +438,19 @@ public final class RoundWorkflow {
         receipt.put("evaluation", parse(evaluation.getBytes(StandardCharsets.UTF_8)));
         String receiptKey = "receipts/" + roundId + ".json";
         if (findBlob(models, receiptKey) == null) {
-            put(models, receiptKey, Receipt.sign(receipt, platformKey).getBytes(StandardCharsets.UTF_8));
+            put(models, receiptKey, Receipt.sign(receipt, platformKey.get()).getBytes(StandardCharsets.UTF_8));
         }
         long version = registry.publish(new PublishedModel(r.templateId(), 0, roundId, hash, onnxSha, onnxKey, onnxVersion,
                 parametersKey, receiptKey, plan.rule(), plan.size(), evaluation, clock.instant()));
-        Map<String, Object> out = out(roundId);
-        out.put("version", version);
-        out.put("model", hash);
-        out.put("onnxSha256", onnxSha);
-        return out;
+        return published(roundId, version, hash, onnxSha);
     }
 
-    /** The platform's receipt-signing address (published so anyone can check receipts). */
-    public String receiptSigner() {
-        return platformKey.address();
+    private static Map<String, Object> published(String roundId, long version, String model, String onnxSha256) {
+        Map<String, Object> out = out(roundId);
+        out.put("version", version);
+        out.put("model", model);
+        out.put("onnxSha256", onnxSha256);
+        return out;
     }
 
     // ---------------------------------------------------------------- helpers
@@ -598,15 +602,4 @@ public final class RoundWorkflow {
         return v;
     }
 
-    static byte[] longs(long[] v, long last) {
-        ByteBuffer b = ByteBuffer.allocate((v.length + 1) * 8).order(ByteOrder.LITTLE_ENDIAN);
-        b.asLongBuffer().put(v).put(last);
-        return b.array();
-    }
-
-    static long[] readLongs(byte[] bytes) {
-        long[] v = new long[bytes.length / 8];
-        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(v);
-        return v;
-    }
 }

@@ -73,7 +73,7 @@ class FanOutTest {
             long[] samples = new long[values.length];
             double[] n = new double[values.length];
             for (int i = 0; i < values.length; i++) {
-                n[i] = FanOut.norm(values[i]);
+                n[i] = io.conflux.aggregation.NormClipping.norm(values[i]);
                 norms[plan.batchStart(b) + i] = n[i];
                 samples[i] = plan.updates().get(plan.batchStart(b) + i).samples();
             }

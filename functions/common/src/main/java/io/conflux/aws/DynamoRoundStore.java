@@ -1,16 +1,15 @@
 package io.conflux.aws;
 
-import io.conflux.rounds.RoundPolicy;
-import java.util.HashMap;
-import java.util.Set;
-
 import io.conflux.rounds.Round;
+import io.conflux.rounds.RoundPolicy;
 import io.conflux.rounds.RoundStatus;
 import io.conflux.rounds.RoundStore;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;

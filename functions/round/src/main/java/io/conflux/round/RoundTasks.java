@@ -20,7 +20,7 @@ public final class RoundTasks {
     public RoundTasks(Platform platform, Function<Round, Evaluator> evaluators) {
         this.workflow = new RoundWorkflow(platform.roundStore(), platform.rounds(), platform.ledger(), platform.updateObjects(),
                 platform.workBucket(), platform.modelsBucket(), platform.models(), platform.scores(), evaluators,
-                platform.platformKey(), platform.clock(), platform.workflowSettings());
+                platform::platformKey, platform.clock(), platform.workflowSettings());
     }
 
     public RoundWorkflow workflow() {
@@ -39,7 +39,7 @@ public final class RoundTasks {
             case EVALUATE -> workflow.evaluate(roundId);
             case SCORE -> workflow.score(roundId);
             case PUBLISH -> workflow.publish(roundId);
-            case FAIL -> workflow.fail(roundId, null, string(input, "error"), errorMessage(string(input, "cause")));
+            case FAIL -> workflow.fail(roundId, string(input, "error"), errorMessage(string(input, "cause")));
         };
     }
 
