@@ -6,7 +6,7 @@ package io.conflux.platform;
  */
 public final class PlatformException extends RuntimeException {
 
-    public enum Kind { BAD_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT }
+    public enum Kind { BAD_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT, UNAVAILABLE }
 
     private final Kind kind;
     private final String code;
@@ -39,5 +39,10 @@ public final class PlatformException extends RuntimeException {
 
     public static PlatformException conflict(String code, String message) {
         return new PlatformException(Kind.CONFLICT, code, message);
+    }
+
+    /** A service the platform depends on failed; the same request may succeed later. */
+    public static PlatformException unavailable(String code, String message) {
+        return new PlatformException(Kind.UNAVAILABLE, code, message);
     }
 }

@@ -28,18 +28,30 @@ public final class RoundService {
     private final Clock clock;
     private final RoundPolicy defaults;
     private final Function<String, String> currentModel;
+    private final WorkflowStarter workflows;
 
     /**
      * @param defaults     the policy of a round whose request does not give one
      * @param currentModel the parameters hash of the latest published model of a template, or null if none
+     * @param workflows    starts a round's workflow once the round is open; null where no workflow runs
+     *                     (a round then waits for {@link #startWorkflow})
      */
-    public RoundService(RoundStore rounds, KeyProtector keys, Clock clock, RoundPolicy defaults, Function<String, String> currentModel) {
+    public RoundService(RoundStore rounds, KeyProtector keys, Clock clock, RoundPolicy defaults, Function<String, String> currentModel,
+                        WorkflowStarter workflows) {
         this.rounds = rounds;
         this.keys = keys;
         this.clock = clock;
         this.defaults = defaults;
         this.currentModel = currentModel;
+        this.workflows = workflows;
     }
+
+    public RoundService(RoundStore rounds, KeyProtector keys, Clock clock, RoundPolicy defaults, Function<String, String> currentModel) {
+        this(rounds, keys, clock, defaults, currentModel, null);
+    }
+
+    /** An open round and the execution of its workflow (null where this service starts none). */
+    public record Opened(Round round, String execution) {}
 
     /**
      * What an operator asks for; nulls take defaults (generated id, the standard template, the
@@ -56,6 +68,36 @@ public final class RoundService {
         return defaults;
     }
 
+    /**
+     * Opens a round and starts its workflow. The round is stored first: if the workflow then cannot be
+     * started, the round stays (nothing is lost) and the error says how to start it again.
+     *
+     * @throws PlatformException UNAVAILABLE (code WORKFLOW_NOT_STARTED) if the workflow did not start
+     */
+    public Opened openAndStart(OpenRequest req) {
+        Round round = open(req);
+        return new Opened(round, workflows == null ? null : startWorkflow(round.roundId()));
+    }
+
+    /**
+     * Starts the workflow of a round that is still open or closed (again: a workflow already started
+     * is not started twice).
+     */
+    public String startWorkflow(String roundId) {
+        Round round = get(roundId);
+        if (workflows == null) throw PlatformException.conflict("NO_WORKFLOW", "no round workflow is configured here");
+        if (round.status() != RoundStatus.OPEN && round.status() != RoundStatus.CLOSED) {
+            throw PlatformException.conflict("ROUND_FINISHED", "round " + roundId + " is " + round.status() + ": its workflow has ended");
+        }
+        try {
+            return workflows.start(roundId);
+        } catch (RuntimeException e) {
+            throw PlatformException.unavailable("WORKFLOW_NOT_STARTED", "round " + roundId + " is open but its workflow did not start ("
+                    + e.getMessage() + "); start it with POST /rounds/" + roundId + "/workflow");
+        }
+    }
+
+    /** Opens a round without starting its workflow (see {@link #openAndStart}). */
     public Round open(OpenRequest req) {
         Instant now = clock.instant();
         String id = req.roundId() != null ? req.roundId()

@@ -26,6 +26,7 @@ final class ApiErrors {
                 case FORBIDDEN -> HttpStatus.FORBIDDEN;
                 case NOT_FOUND -> HttpStatus.NOT_FOUND;
                 case CONFLICT -> HttpStatus.CONFLICT;
+                case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
             };
             return HttpResponse.<Dto.Error>status(status).body(new Dto.Error(e.code(), e.getMessage()));
         }

@@ -1,6 +1,12 @@
 package io.conflux.api;
 
+import io.conflux.aws.Platform;
+import io.conflux.federation.ContributionScore;
+import io.conflux.federation.PublishedModel;
+import io.conflux.platform.Json;
+import io.conflux.platform.PlatformException;
 import io.conflux.rounds.Round;
+import io.conflux.rounds.RoundPolicy;
 import io.conflux.update.UploadRecord;
 import io.conflux.update.UploadService;
 import io.micronaut.core.annotation.Nullable;
@@ -31,17 +37,99 @@ final class Dto {
 
     @Serdeable
     record OpenRoundRequest(@Nullable String roundId, @Nullable String templateId, @Nullable Long durationSeconds,
-                            @Nullable Long maxUpdateBytes, @Nullable Double normBound) {}
+                            @Nullable Long maxUpdateBytes, @Nullable Double normBound, @Nullable PolicyRequest policy) {}
 
+    /** What a round opened with a policy changes from the defaults; absent fields keep them. */
     @Serdeable
-    record RoundView(String roundId, String templateId, String status, boolean acceptingUpdates, String openedAt, String deadline,
-                     long maxUpdateBytes, double normBound, String publicKey, String encryption) {
-        static RoundView of(Round r, Instant now) {
-            return new RoundView(r.roundId(), r.templateId(), r.status().name(), r.acceptsAt(now), r.openedAt().toString(),
-                    r.deadline().toString(), r.maxUpdateBytes(), r.normBound(), Base64.getEncoder().encodeToString(r.publicKey()),
-                    "HPKE base mode, DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, AES-256-GCM");
+    record PolicyRequest(@Nullable Integer minUpdates, @Nullable Integer maxUpdates, @Nullable String rule,
+                         @Nullable String validationMarket, @Nullable String validationFrom, @Nullable String validationTo,
+                         @Nullable Integer scoreBudget, @Nullable Long seed) {
+        RoundPolicy over(RoundPolicy d) {
+            try {
+                var v = d.validation();
+                return new RoundPolicy(or(minUpdates, d.minUpdates()), or(maxUpdates, d.maxUpdates()), or(rule, d.rule()),
+                        new RoundPolicy.Validation(or(validationMarket, v.market()),
+                                validationFrom == null ? v.from() : Instant.parse(validationFrom),
+                                validationTo == null ? v.to() : Instant.parse(validationTo)),
+                        or(scoreBudget, d.scoreBudget()), or(seed, d.seed()));
+            } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
+                throw PlatformException.badRequest("INVALID_POLICY", e.getMessage());
+            }
+        }
+
+        private static <T> T or(T value, T fallback) {
+            return value != null ? value : fallback;
         }
     }
+
+    @Serdeable
+    record Policy(int minUpdates, int maxUpdates, String rule, String validationMarket, String validationFrom, String validationTo,
+                  int scoreBudget, long seed) {
+        static Policy of(RoundPolicy p) {
+            return new Policy(p.minUpdates(), p.maxUpdates(), p.rule(), p.validation().market(), p.validation().from().toString(),
+                    p.validation().to().toString(), p.scoreBudget(), p.seed());
+        }
+    }
+
+    @Serdeable
+    record RoundView(String roundId, String templateId, String status, @Nullable String statusReason, boolean acceptingUpdates,
+                     String openedAt, String deadline, long maxUpdateBytes, double normBound, String publicKey, String encryption,
+                     Policy policy, String baseModel, @Nullable Long modelVersion, @Nullable String workflowExecution) {
+        static RoundView of(Round r, Instant now) {
+            return of(r, now, null);
+        }
+
+        static RoundView of(Round r, Instant now, String execution) {
+            return new RoundView(r.roundId(), r.templateId(), r.status().name(), r.statusReason(), r.acceptsAt(now), r.openedAt().toString(),
+                    r.deadline().toString(), r.maxUpdateBytes(), r.normBound(), Base64.getEncoder().encodeToString(r.publicKey()),
+                    "HPKE base mode, DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, AES-256-GCM", Policy.of(r.policy()), r.baseModel(),
+                    r.modelVersion() > 0 ? r.modelVersion() : null, execution);
+        }
+    }
+
+    @Serdeable
+    record Download(String url, String method, String expiresAt) {
+        static Download of(Platform.Download d) {
+            return new Download(d.url(), "GET", d.expiresAt().toString());
+        }
+    }
+
+    /**
+     * A published global model. {@code onnxSha256} is the hash recorded on-chain; {@code download} (the
+     * ONNX file) and {@code receipt} (the signed list of what went into it) are presigned GET URLs.
+     */
+    @Serdeable
+    record ModelView(String templateId, long version, String roundId, String parametersHash, String onnxSha256, String rule,
+                     int updates, Map<String, Object> evaluation, String publishedAt, @Nullable Download download,
+                     @Nullable Download receipt) {
+        static ModelView of(PublishedModel m, Platform platform, boolean withUrls) {
+            Map<String, Object> evaluation;
+            try {
+                evaluation = Json.object(m.metricsJson());
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("model " + m.version() + " has unreadable metrics", e);
+            }
+            return new ModelView(m.templateId(), m.version(), m.roundId(), m.parametersHash(), m.onnxSha256(), m.rule(), m.updates(),
+                    evaluation, m.publishedAt().toString(),
+                    withUrls ? Download.of(platform.modelDownload(m.onnxKey(), m.onnxVersionId())) : null,
+                    withUrls ? Download.of(platform.modelDownload(m.receiptKey(), null)) : null);
+        }
+    }
+
+    @Serdeable
+    record Score(String trader, String contentHash, double leaveOneOut, double shapley, long payoutPpm) {
+        static Score of(ContributionScore s) {
+            return new Score(s.trader(), s.contentHash(), s.leaveOneOut(), s.shapley(), s.payoutPpm());
+        }
+    }
+
+    /** A round's contribution scores; payout shares are parts per million and sum to 1,000,000 (or are all 0). */
+    @Serdeable
+    record RoundScores(String roundId, String status, String utility, List<Score> scores) {}
+
+    /** What a round came to: its status (and why), and the model it published, if any. */
+    @Serdeable
+    record RoundResult(RoundView round, @Nullable ModelView model) {}
 
     @Serdeable
     record UploadRequest(@Nullable Long contentLength) {}

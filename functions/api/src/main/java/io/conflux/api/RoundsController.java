@@ -37,9 +37,42 @@ final class RoundsController {
         if (body == null || body.durationSeconds() == null) {
             throw PlatformException.badRequest("INVALID_ROUND", "durationSeconds is required");
         }
-        Round r = platform.rounds().open(new RoundService.OpenRequest(body.roundId(), body.templateId(),
-                Duration.ofSeconds(body.durationSeconds()), body.maxUpdateBytes(), body.normBound()));
-        return HttpResponse.created(Dto.RoundView.of(r, platform.clock().instant()));
+        RoundService rounds = platform.rounds();
+        RoundService.Opened o = rounds.openAndStart(new RoundService.OpenRequest(body.roundId(), body.templateId(),
+                Duration.ofSeconds(body.durationSeconds()), body.maxUpdateBytes(), body.normBound(),
+                body.policy() == null ? null : body.policy().over(rounds.defaults())));
+        return HttpResponse.created(Dto.RoundView.of(o.round(), platform.clock().instant(), o.execution()));
+    }
+
+    /** Operators only: starts a round's workflow if it did not start when the round opened (a started one is not started twice). */
+    @Post("/{roundId}/workflow")
+    HttpResponse<Dto.RoundView> startWorkflow(@Nullable @Header("Authorization") String authorization, @PathVariable String roundId)
+            throws AuthenticationException {
+        Session s = auth.require(authorization);
+        if (!s.isOperator()) throw PlatformException.forbidden("OPERATOR_ONLY", "only an operator can start a round's workflow");
+        String execution = platform.rounds().startWorkflow(roundId);
+        return HttpResponse.accepted().body(Dto.RoundView.of(platform.rounds().get(roundId), platform.clock().instant(), execution));
+    }
+
+    /** The round's outcome: status and reason, and the model it published (with download URLs). */
+    @Get("/{roundId}/result")
+    Dto.RoundResult result(@Nullable @Header("Authorization") String authorization, @PathVariable String roundId)
+            throws AuthenticationException {
+        auth.require(authorization);
+        Round r = platform.rounds().get(roundId);
+        Dto.ModelView model = r.modelVersion() <= 0 ? null : platform.models().find(r.templateId(), r.modelVersion())
+                .map(m -> Dto.ModelView.of(m, platform, true)).orElse(null);
+        return new Dto.RoundResult(Dto.RoundView.of(r, platform.clock().instant()), model);
+    }
+
+    /** Contribution scores of the round's accepted updates (empty until the round's Score step has run). */
+    @Get("/{roundId}/scores")
+    Dto.RoundScores scores(@Nullable @Header("Authorization") String authorization, @PathVariable String roundId)
+            throws AuthenticationException {
+        auth.require(authorization);
+        Round r = platform.rounds().get(roundId);
+        return new Dto.RoundScores(roundId, r.status().name(), "-logLoss",
+                platform.scores().round(roundId).stream().map(Dto.Score::of).toList());
     }
 
     @Get

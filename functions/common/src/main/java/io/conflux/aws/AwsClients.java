@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * The SDK clients a function uses, created once per container and sharing one HTTP client (the
@@ -32,6 +33,7 @@ public final class AwsClients implements AutoCloseable {
     private S3Presigner presigner;
     private KmsClient kms;
     private SecretsManagerClient secrets;
+    private SfnClient sfn;
 
     public AwsClients(Env env) {
         this.env = env;
@@ -89,6 +91,15 @@ public final class AwsClients implements AutoCloseable {
         return kms;
     }
 
+    public synchronized SfnClient sfn() {
+        if (sfn == null) {
+            var b = SfnClient.builder().region(region).credentialsProvider(credentials).httpClient(http);
+            env.get(Settings.ENDPOINT_SFN).map(URI::create).ifPresent(b::endpointOverride);
+            sfn = b.build();
+        }
+        return sfn;
+    }
+
     public synchronized SecretsManagerClient secrets() {
         if (secrets == null) secrets = SecretsManagerClient.builder().region(region).credentialsProvider(credentials).httpClient(http).build();
         return secrets;
@@ -101,6 +112,7 @@ public final class AwsClients implements AutoCloseable {
         if (s3 != null) s3.close();
         if (presigner != null) presigner.close();
         if (kms != null) kms.close();
+        if (sfn != null) sfn.close();
         http.close();
     }
 }

@@ -52,7 +52,8 @@ public final class Platform implements AutoCloseable {
         this.registry = new DynamoModelRegistry(aws.dynamo(), env.require(ConfluxResources.MODELS.envVar()),
                 env.require(ConfluxResources.ROUNDS.envVar()));
         this.rounds = new RoundService(roundStore, keyProtector(env, aws), clock, policyDefaults(env),
-                template -> registry.latest(template).map(PublishedModel::parametersHash).orElse(null));
+                template -> registry.latest(template).map(PublishedModel::parametersHash).orElse(null),
+                env.get(Settings.ROUND_STATE_MACHINE_ARN).map(arn -> new SfnWorkflowStarter(aws::sfn, arn)).orElse(null));
         this.traders = new DynamoTraderRegistry(aws.dynamo(), env.require(ConfluxResources.TRADERS.envVar()));
         this.ledger = new DynamoUpdateLedger(aws.dynamo(), env.require(ConfluxResources.UPDATES.envVar()),
                 env.require(ConfluxResources.CLAIMS.envVar()), env.require(ConfluxResources.ROUNDS.envVar()));
@@ -91,6 +92,16 @@ public final class Platform implements AutoCloseable {
     public S3Blobs modelsBucket() {
         return new S3Blobs(aws::s3, env.require(ConfluxResources.MODELS_BUCKET.envVar()));
     }
+
+    /** A presigned GET of the models bucket (a model, its parameters, a receipt), valid for {@link Settings#MODEL_URL_TTL_SECONDS}. */
+    public Download modelDownload(String key, String versionId) {
+        Duration ttl = Duration.ofSeconds(Long.parseLong(env.get(Settings.MODEL_URL_TTL_SECONDS, "900")));
+        String bucket = env.require(ConfluxResources.MODELS_BUCKET.envVar());
+        var p = aws.presigner().presignGetObject(g -> g.signatureDuration(ttl).getObjectRequest(o -> o.bucket(bucket).key(key).versionId(versionId)));
+        return new Download(p.url().toString(), p.expiration());
+    }
+
+    public record Download(String url, Instant expiresAt) {}
 
     /** The round workflow's work area. */
     public S3Blobs workBucket() {

@@ -23,6 +23,7 @@ public final class Settings {
     public static final String ENDPOINT_S3 = "CONFLUX_ENDPOINT_S3";
     public static final String ENDPOINT_SQS = "CONFLUX_ENDPOINT_SQS";
     public static final String ENDPOINT_KMS = "CONFLUX_ENDPOINT_KMS";
+    public static final String ENDPOINT_SFN = "CONFLUX_ENDPOINT_SFN";
     /** Where presigned URLs point, when traders reach S3 by another address than the functions do. */
     public static final String PUBLIC_ENDPOINT_S3 = "CONFLUX_PUBLIC_ENDPOINT_S3";
 
@@ -39,6 +40,10 @@ public final class Settings {
     public static final String ROUND_SHARD_BUDGET_FLOATS = "ROUND_SHARD_BUDGET_FLOATS";
     public static final String ROUND_GRACE_SECONDS = "ROUND_GRACE_SECONDS";
     public static final String ROUND_MAX_WAIT_SECONDS = "ROUND_MAX_WAIT_SECONDS";
+    /** The round state machine, started when a round opens (unset: rounds open without a workflow). */
+    public static final String ROUND_STATE_MACHINE_ARN = "ROUND_STATE_MACHINE_ARN";
+    /** How long a presigned model download URL stays valid. */
+    public static final String MODEL_URL_TTL_SECONDS = "MODEL_URL_TTL_SECONDS";
     /** Hex secp256k1 key that signs aggregation receipts (local); in AWS {@link #PLATFORM_KEY_ARN} names its secret. */
     public static final String PLATFORM_KEY = "PLATFORM_KEY";
     public static final String PLATFORM_KEY_ARN = "PLATFORM_KEY_ARN";

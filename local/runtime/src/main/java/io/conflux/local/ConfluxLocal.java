@@ -45,7 +45,7 @@ public final class ConfluxLocal implements Runnable {
     }
 
     static Round openRound(LocalRuntime rt, long minutes) {
-        return rt.platform().rounds().open(new RoundService.OpenRequest(null, null, Duration.ofMinutes(minutes), null, null));
+        return rt.platform().rounds().openAndStart(new RoundService.OpenRequest(null, null, Duration.ofMinutes(minutes), null, null)).round();
     }
 
     @Command(name = "serve", description = "Stand-ins, API and ingest, with a round open, until Ctrl-C. State persists in --data.")

@@ -82,17 +82,37 @@ final class HttpTrader {
         }
     }
 
-    private JsonNode call(String method, String path, Object body) throws IOException {
+    /** An API call; an answer other than 2xx throws with the API's error code and message. */
+    JsonNode call(String method, String path, Object body) throws IOException {
+        Answer a = answer(method, path, body);
+        if (a.status() >= 300) {
+            throw new IOException(method + " " + path + " -> HTTP " + a.status() + " " + a.json().path("error").asText() + ": " + a.json().path("message").asText());
+        }
+        return a.json();
+    }
+
+    record Answer(int status, JsonNode json) {}
+
+    /** An API call, answered whatever its status. */
+    Answer answer(String method, String path, Object body) throws IOException {
         HttpRequest.Builder b = HttpRequest.newBuilder(api.resolve(path)).header("accept", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
         if (body != null) b.header("content-type", "application/json");
         if (token != null) b.header("authorization", "Bearer " + token);
         HttpResponse<String> r = send(b.build());
-        JsonNode json = JSON.readTree(r.body());
-        if (r.statusCode() >= 300) {
-            throw new IOException(method + " " + path + " -> HTTP " + r.statusCode() + " " + json.path("error").asText() + ": " + json.path("message").asText());
+        return new Answer(r.statusCode(), JSON.readTree(r.body()));
+    }
+
+    /** GET of a presigned URL (a model download): the bytes, or an exception with the status. */
+    byte[] download(String url) throws IOException {
+        try {
+            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (r.statusCode() != 200) throw new IOException("GET " + url + " -> HTTP " + r.statusCode() + " " + new String(r.body(), java.nio.charset.StandardCharsets.UTF_8));
+            return r.body();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
         }
-        return json;
     }
 
     private HttpResponse<String> send(HttpRequest request) throws IOException {

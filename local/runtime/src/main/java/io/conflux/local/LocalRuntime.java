@@ -6,6 +6,7 @@ import io.conflux.aws.Settings;
 import io.conflux.identity.Wallet;
 import io.conflux.ingest.IngestHandler;
 import io.conflux.resources.ConfluxResources;
+import io.conflux.standins.AwsTarget;
 import io.conflux.standins.LocalAws;
 import io.conflux.standins.SqsEventSource;
 import io.conflux.standins.StandIns;
@@ -21,7 +22,13 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import io.conflux.federation.RoundStep;
+import io.conflux.infra.RoundWorkflowAsl;
+import io.conflux.round.OnnxEvaluators;
+import io.conflux.round.RoundTasks;
 
 /**
  * The platform on one machine, wired as AWS wires it: the stand-ins provisioned from the stack's
@@ -30,17 +37,26 @@ import java.util.Map;
  */
 public final class LocalRuntime implements AutoCloseable {
     public static final String STAGE = "local";
+    public static final String ROUND_STATE_MACHINE = "conflux-local-rounds";
+    /** The markets whose public candles ship with the runtime. */
+    public static final List<String> MARKETS = List.of("btc-usdt-1h", "btc-usd-1d");
+    /** Two cores here: two decode or reduce tasks at once. */
+    private static final int MAP_CONCURRENCY = 2;
 
     private final LocalAws aws;
+    private final LocalAws owned;
     private final Platform platform;
     private final ApplicationContext api;
     private final EmbeddedServer server;
     private final SqsEventSource ingest;
     private final Wallet operator;
     private final Path dataDir;
+    private final LocalStepFunctions stepFunctions;
 
-    private LocalRuntime(LocalAws aws, Platform platform, ApplicationContext api, EmbeddedServer server, SqsEventSource ingest,
-                         Wallet operator, Path dataDir) {
+    private LocalRuntime(LocalAws owned, LocalAws aws, Platform platform, ApplicationContext api, EmbeddedServer server, SqsEventSource ingest,
+                         Wallet operator, Path dataDir, LocalStepFunctions stepFunctions) {
+        this.stepFunctions = stepFunctions;
+        this.owned = owned;
         this.aws = aws;
         this.platform = platform;
         this.api = api;
@@ -55,14 +71,41 @@ public final class LocalRuntime implements AutoCloseable {
      * @param apiPort 0 for any free port
      */
     public static LocalRuntime start(Path dataDir, boolean persistent, int apiPort) {
-        LocalAws aws = null;
+        LocalAws aws;
         try {
             Files.createDirectories(dataDir);
-            aws = new LocalAws(persistent ? StandIns.start(dataDir.resolve("state")) : StandIns.startInMemory(), STAGE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare " + dataDir, e);
+        }
+        aws = new LocalAws(persistent ? StandIns.start(dataDir.resolve("state")) : StandIns.startInMemory(), STAGE);
+        return start(aws, true, dataDir, apiPort);
+    }
+
+    /**
+     * The runtime on stand-ins that are already running (a test run's shared ones), under its own stage
+     * (its own tables, buckets and queue); closing it leaves the stand-ins running.
+     */
+    public static LocalRuntime on(AwsTarget target, String stage, Path dataDir) {
+        return start(new LocalAws(target, stage), false, dataDir, 0);
+    }
+
+    private static LocalRuntime start(LocalAws aws, boolean ownsAws, Path dataDir, int apiPort) {
+        LocalStepFunctions sfn = null;
+        try {
+            Files.createDirectories(dataDir);
             int port = apiPort == 0 ? freePort() : apiPort;
             Wallet operator = operatorWallet(dataDir);
-            Env env = functionEnv(aws, dataDir, port, operator);
+            // the round state machine's Task states call the round handlers, which need the platform built below
+            AtomicReference<RoundTasks> tasks = new AtomicReference<>();
+            sfn = new LocalStepFunctions((name, input) -> tasks.get().run(RoundStep.ofFunctionName(name), input));
+            String stateMachine = sfn.register(aws.target().region(), ROUND_STATE_MACHINE, RoundWorkflowAsl.render(MAP_CONCURRENCY), Map.of(), Map.of());
+            Map<String, String> vars = new HashMap<>(functionEnv(aws, dataDir, port, operator).asMap());
+            vars.put(Settings.ENDPOINT_SFN, sfn.endpoint());
+            vars.put(Settings.ROUND_STATE_MACHINE_ARN, stateMachine);
+            Env env = new Env(vars);
             Platform platform = new Platform(env, Clock.systemUTC());
+            publishMarketData(platform);
+            tasks.set(new RoundTasks(platform, OnnxEvaluators.fromPlatform(platform)));
             ApplicationContext ctx = ApplicationContext.builder().singletons(platform)
                     .properties(Map.of("micronaut.server.port", port, "micronaut.server.host", "127.0.0.1",
                             // the controllers block (DynamoDB, S3): run them off Netty's event loop. In Lambda
@@ -70,13 +113,28 @@ public final class LocalRuntime implements AutoCloseable {
                             "micronaut.server.thread-selection", "BLOCKING")).build().start();
             EmbeddedServer server = ctx.getBean(EmbeddedServer.class).start();
             SqsEventSource ingest = new SqsEventSource(aws.sqs(), aws.get(ConfluxResources.INGEST_QUEUE.envVar()), new IngestHandler(platform), 10).start();
-            return new LocalRuntime(aws, platform, ctx, server, ingest, operator, dataDir);
+            return new LocalRuntime(ownsAws ? aws : null, aws, platform, ctx, server, ingest, operator, dataDir, sfn);
         } catch (IOException e) {
-            if (aws != null) aws.close();
+            if (sfn != null) sfn.close();
+            if (ownsAws) aws.close();
             throw new UncheckedIOException("cannot prepare " + dataDir, e);
         } catch (RuntimeException e) {
-            if (aws != null) aws.close();
+            if (sfn != null) sfn.close();
+            if (ownsAws) aws.close();
             throw e;
+        }
+    }
+
+    /**
+     * The public candles that rounds are validated on, shipped with the runtime (see market/README.md),
+     * put where the round's Evaluate step reads them.
+     */
+    static void publishMarketData(Platform platform) throws IOException {
+        for (String market : MARKETS) {
+            try (var in = LocalRuntime.class.getResourceAsStream("/market/" + market + ".csv")) {
+                if (in == null) throw new IllegalStateException("the runtime jar lacks market/" + market + ".csv");
+                platform.modelsBucket().put(OnnxEvaluators.MARKET_PREFIX + market + ".csv", in.readAllBytes());
+            }
         }
     }
 
@@ -92,6 +150,11 @@ public final class LocalRuntime implements AutoCloseable {
         env.put(Settings.TOKEN_SECRET, secret(dataDir.resolve("token-secret")));
         env.put(Settings.OPERATORS, operator.address());
         env.put(Settings.ROUND_KEY_PROTECTION, "file:" + dataDir.resolve("round-keys.key"));
+        env.put(Settings.PLATFORM_KEY, keyFile(dataDir.resolve("platform.key")).privateKeyHex());
+        // a round closing early (maxUpdates reached) is noticed within seconds, not minutes
+        env.put(Settings.ROUND_MAX_WAIT_SECONDS, "2");
+        // ingest here takes well under a second: updates uploaded before the deadline are in two seconds after it
+        env.put(Settings.ROUND_GRACE_SECONDS, "2");
         return new Env(env);
     }
 
@@ -107,6 +170,15 @@ public final class LocalRuntime implements AutoCloseable {
         return aws;
     }
 
+    /** The Step Functions stand-in that runs the round state machine (to follow executions). */
+    public LocalStepFunctions stepFunctions() {
+        return stepFunctions;
+    }
+
+    public Wallet operator() {
+        return operator;
+    }
+
     /** The lines that tell a person where everything listens. */
     public String describe() {
         var target = aws.target();
@@ -116,6 +188,7 @@ public final class LocalRuntime implements AutoCloseable {
                 "  DynamoDB     " + target.dynamoEndpoint(),
                 "  S3 (SigV4)   " + target.s3Endpoint() + "   bucket " + aws.get(ConfluxResources.UPDATES_BUCKET.envVar()),
                 "  SQS          " + target.sqsEndpoint() + "   ingest queue " + aws.get(ConfluxResources.INGEST_QUEUE.envVar()),
+                "  Step Fns     " + stepFunctions.endpoint() + "   round state machine " + platform.env().require(Settings.ROUND_STATE_MACHINE_ARN),
                 "  credentials  " + target.accessKey() + " / " + target.secretKey() + "   region " + target.region(),
                 "  operator     " + operator.address() + "   (key in " + dataDir.resolve("operator.key") + ")",
                 "  sign-in      EIP-4361 domain 127.0.0.1:" + apiUrl().getPort() + ", chain id 31337");
@@ -123,15 +196,20 @@ public final class LocalRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        stepFunctions.close();
         ingest.close();
         server.stop();
         api.close();
         platform.close();
-        aws.close();
+        if (owned != null) owned.close();
     }
 
     private static Wallet operatorWallet(Path dataDir) throws IOException {
-        Path file = dataDir.resolve("operator.key");
+        return keyFile(dataDir.resolve("operator.key"));
+    }
+
+    /** A wallet kept in a file readable only by its owner; created on first use. */
+    private static Wallet keyFile(Path file) throws IOException {
         if (Files.exists(file)) return Wallet.fromPrivateKeyHex(Files.readString(file).trim());
         Wallet w = Wallet.create();
         Files.writeString(file, io.conflux.identity.Signatures.toHex(w.privateKey()));

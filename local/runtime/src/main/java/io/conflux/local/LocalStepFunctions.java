@@ -14,7 +14,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 
 /**
@@ -41,6 +49,14 @@ public final class LocalStepFunctions implements AutoCloseable {
     private final HttpServer server;
     private final BiFunction<String, Map<String, Object>, Map<String, Object>> functions;
     private final Path interpreterDir;
+    private final List<Process> processes = new ArrayList<>();
+    private final Map<String, StateMachine> machines = new ConcurrentHashMap<>();
+    private final Map<String, Started> executions = new ConcurrentHashMap<>();
+    private final ExecutorService running = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "conflux-local-execution");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** @param functions invoked by function name (the last part of a Task's ARN) with the task's input */
     public LocalStepFunctions(BiFunction<String, Map<String, Object>, Map<String, Object>> functions) throws IOException {
@@ -48,6 +64,7 @@ public final class LocalStepFunctions implements AutoCloseable {
         this.interpreterDir = findInterpreter();
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         server.createContext("/functions/", this::invoke);
+        server.createContext("/", this::api);
         server.setExecutor(Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "conflux-local-lambda");
             t.setDaemon(true);
@@ -58,6 +75,140 @@ public final class LocalStepFunctions implements AutoCloseable {
 
     public String endpoint() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    private record StateMachine(String arn, String definition, Map<String, Integer> waitMillis, Map<String, Integer> retryMillis) {}
+
+    /** An execution started through the API: running until {@code result} completes. */
+    private record Started(String arn, String stateMachineArn, String name, String input, Instant startedAt,
+                           CompletableFuture<Execution> result, AtomicReference<Instant> stoppedAt) {}
+
+    /**
+     * Makes a definition startable through the Step Functions API at {@link #endpoint()} (StartExecution,
+     * DescribeExecution, GetExecutionHistory: what the platform's code and an operator's tools call).
+     *
+     * @return the state machine's ARN
+     */
+    public String register(String region, String name, String definition, Map<String, Integer> waitMillis, Map<String, Integer> retryMillis) {
+        String arn = "arn:aws:states:" + region + ":000000000000:stateMachine:" + name;
+        machines.put(arn, new StateMachine(arn, definition, waitMillis, retryMillis));
+        return arn;
+    }
+
+    /** Waits for an execution started through the API to end. */
+    public Execution await(String executionArn, Duration timeout) throws Exception {
+        Started s = executions.get(executionArn);
+        if (s == null) throw new IllegalArgumentException("no execution " + executionArn);
+        return s.result().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The Step Functions API (AWS JSON 1.0 protocol, {@code X-Amz-Target: AWSStepFunctions.<Action>})
+     * for the actions the platform uses. Requests are not signature-checked: the server listens on
+     * loopback only.
+     */
+    private void api(HttpExchange x) throws IOException {
+        String target = x.getRequestHeaders().getFirst("X-Amz-Target");
+        String action = target == null ? "" : target.substring(target.indexOf('.') + 1);
+        int status = 200;
+        Map<String, Object> response;
+        try {
+            Map<String, Object> req = Json.object(new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            response = switch (action) {
+                case "StartExecution" -> startExecution(req);
+                case "DescribeExecution" -> describeExecution(started(req));
+                case "GetExecutionHistory" -> Map.of("events", started(req).result().isDone() ? started(req).result().join().events() : List.of());
+                default -> throw new ApiError(400, "UnknownOperationException", "the local Step Functions API does not implement '" + target + "'");
+            };
+        } catch (ApiError e) {
+            status = e.status;
+            response = Map.of("__type", e.type, "message", e.getMessage());
+        } catch (Exception e) {
+            status = 400;
+            response = Map.of("__type", "InvalidParameterValueException", "message", String.valueOf(e.getMessage()));
+        }
+        byte[] body = Json.write(response).getBytes(StandardCharsets.UTF_8);
+        x.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.0");
+        x.sendResponseHeaders(status, body.length);
+        try (OutputStream out = x.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    private static final class ApiError extends RuntimeException {
+        final int status;
+        final String type;
+
+        ApiError(int status, String type, String message) {
+            super(message);
+            this.status = status;
+            this.type = type;
+        }
+    }
+
+    private Map<String, Object> startExecution(Map<String, Object> req) throws IOException {
+        String smArn = String.valueOf(req.get("stateMachineArn"));
+        StateMachine sm = machines.get(smArn);
+        if (sm == null) throw new ApiError(400, "StateMachineDoesNotExist", "State Machine Does Not Exist: '" + smArn + "'");
+        String name = req.get("name") != null ? String.valueOf(req.get("name")) : UUID.randomUUID().toString();
+        String input = req.get("input") != null ? String.valueOf(req.get("input")) : "{}";
+        String arn = smArn.replace(":stateMachine:", ":execution:") + ":" + name;
+        Map<String, Object> parsedInput = Json.object(input);
+        Started fresh = new Started(arn, smArn, name, input, Instant.now(), new CompletableFuture<>(), new AtomicReference<>());
+        Started s = executions.putIfAbsent(arn, fresh);
+        if (s != null) {
+            // as AWS: the same name and input while running is the same execution; otherwise the name is taken
+            if (s.result().isDone() || !s.input().equals(input)) {
+                throw new ApiError(400, "ExecutionAlreadyExists", "Execution Already Exists: '" + arn + "'");
+            }
+        } else {
+            s = fresh;
+            Started started = s;
+            running.submit(() -> {
+                try {
+                    started.result().complete(run(sm.definition(), parsedInput, sm.waitMillis(), sm.retryMillis()));
+                } catch (Exception e) {
+                    started.result().complete(new Execution(false, null, "States.Runtime", "the interpreter could not run: " + e, List.of()));
+                } finally {
+                    started.stoppedAt().set(Instant.now());
+                }
+            });
+        }
+        return Map.of("executionArn", s.arn(), "startDate", epochSeconds(s.startedAt()));
+    }
+
+    private Started started(Map<String, Object> req) {
+        String arn = String.valueOf(req.get("executionArn"));
+        Started s = executions.get(arn);
+        if (s == null) throw new ApiError(400, "ExecutionDoesNotExist", "Execution Does Not Exist: '" + arn + "'");
+        return s;
+    }
+
+    private static Map<String, Object> describeExecution(Started s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("executionArn", s.arn());
+        m.put("stateMachineArn", s.stateMachineArn());
+        m.put("name", s.name());
+        m.put("input", s.input());
+        m.put("startDate", epochSeconds(s.startedAt()));
+        if (!s.result().isDone()) {
+            m.put("status", "RUNNING");
+            return m;
+        }
+        Execution e = s.result().join();
+        m.put("status", e.succeeded() ? "SUCCEEDED" : "FAILED");
+        Instant stopped = s.stoppedAt().get();
+        m.put("stopDate", epochSeconds(stopped == null ? Instant.now() : stopped));
+        if (e.succeeded()) m.put("output", Json.write(e.output()));
+        else {
+            m.put("error", e.error());
+            m.put("cause", e.cause());
+        }
+        return m;
+    }
+
+    private static double epochSeconds(Instant t) {
+        return t.toEpochMilli() / 1000.0;
     }
 
     /** Checks a definition with asl-validator; returns the validator's errors (empty when valid). */
@@ -90,6 +241,9 @@ public final class LocalStepFunctions implements AutoCloseable {
     private Execution exec(Map<String, Object> request) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("node", interpreterDir.resolve("run.mjs").toString()).directory(interpreterDir.toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        synchronized (processes) {
+            processes.add(p);
+        }
         try (OutputStream in = p.getOutputStream()) {
             in.write(Json.write(request).getBytes(StandardCharsets.UTF_8));
         }
@@ -102,6 +256,9 @@ public final class LocalStepFunctions implements AutoCloseable {
             else last = m;
         }
         int code = p.waitFor();
+        synchronized (processes) {
+            processes.remove(p);
+        }
         if (last == null) throw new IOException("the Step Functions interpreter ended (exit " + code + ") without a result");
         if (last.containsKey("result")) {
             Object r = last.get("result");
@@ -153,5 +310,9 @@ public final class LocalStepFunctions implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        running.shutdownNow();
+        synchronized (processes) {
+            processes.forEach(Process::destroyForcibly);
+        }
     }
 }

@@ -1,0 +1,201 @@
+package io.conflux.local;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.conflux.aggregation.InMemorySource;
+import io.conflux.aggregation.Strategies;
+import io.conflux.aws.Env;
+import io.conflux.aws.Platform;
+import io.conflux.aws.Settings;
+import io.conflux.federation.Receipt;
+import io.conflux.identity.Wallet;
+import io.conflux.model.ModelParameters;
+import io.conflux.model.Tensor;
+import io.conflux.platform.PlatformException;
+import io.conflux.rounds.Round;
+import io.conflux.rounds.RoundService;
+import io.conflux.rounds.RoundStatus;
+import io.conflux.standins.LocalAws;
+import io.conflux.standins.SharedStandIns;
+import io.conflux.update.ModelUpdate;
+import io.conflux.update.TestUpdates;
+import io.conflux.update.UpdateEnvelope;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The local runtime as an operator and traders meet it over HTTP: opening a round starts the round
+ * state machine through the Step Functions API (the SDK client against the interpreter-backed
+ * stand-in), and the API then serves what the round produced: its result, the model with presigned
+ * downloads, the contribution scores.
+ */
+@ExtendWith(SharedStandIns.class)
+class LocalRuntimeTest {
+    private static LocalRuntime rt;
+    private static HttpTrader operator;
+
+    @BeforeAll
+    static void start(LocalAws shared, @TempDir Path dir) throws Exception {
+        rt = LocalRuntime.on(shared.target(), "rt", dir);
+        operator = new HttpTrader(rt.apiUrl(), rt.operator());
+        operator.signIn();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (rt != null) rt.close();
+    }
+
+    @Test
+    void openingARound_startsItsWorkflow_andTheApiServesItsModelAndScores() throws Exception {
+        Map<String, Object> policy = policy(2, 2, "fedavg");
+        JsonNode opened = operator.call("POST", "/rounds", Map.of("durationSeconds", 300, "normBound", 2.0, "policy", policy));
+        String roundId = opened.get("roundId").asText();
+        String execution = opened.get("workflowExecution").asText();
+        assertTrue(execution.endsWith(":execution:" + LocalRuntime.ROUND_STATE_MACHINE + ":" + roundId), execution);
+        assertEquals("fedavg", opened.at("/policy/rule").asText());
+        assertEquals(2, opened.at("/policy/maxUpdates").asInt());
+        assertEquals("2021-09-01T00:00:00Z", opened.at("/policy/validationFrom").asText());
+
+        // a repeated start while the round collects is the same execution, not a second one
+        HttpTrader.Answer again = operator.answer("POST", "/rounds/" + roundId + "/workflow", null);
+        assertEquals(202, again.status());
+        assertEquals(execution, again.json().get("workflowExecution").asText());
+
+        Round round = rt.platform().rounds().get(roundId);
+        ModelParameters base = round.baseModel().equals(Round.GENESIS) ? ModelParameters.genesis(round.template())
+                : ModelParameters.fromSafeTensors(rt.platform().modelsBucket().get("parameters/" + round.baseModel() + ".safetensors"));
+        List<InMemorySource.Update> sent = new ArrayList<>();
+        List<String> traders = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            HttpTrader t = new HttpTrader(rt.apiUrl(), Wallet.create());
+            t.signIn();
+            ModelUpdate u = TestUpdates.gaussian(round.template(), roundId, t.wallet().address(), 500 + i, 0.3 + 0.2 * i);
+            String upload = t.upload(u);
+            assertEquals("ACCEPTED", t.verdict(roundId, upload, Duration.ofSeconds(20)).get("status").asText());
+            sent.add(new InMemorySource.Update(HexFormat.of().formatHex(UpdateEnvelope.sha256(UpdateEnvelope.payload(u))), u.sampleCount(),
+                    Tensor.flatten(u.tensors())));
+            traders.add(t.wallet().address());
+        }
+
+        LocalStepFunctions.Execution run = rt.stepFunctions().await(execution, Duration.ofMinutes(3));
+        assertTrue(run.succeeded(), run.error() + ": " + run.cause());
+
+        JsonNode result = operator.call("GET", "/rounds/" + roundId + "/result", null);
+        assertEquals("PUBLISHED", result.at("/round/status").asText());
+        JsonNode model = result.get("model");
+        assertEquals(result.at("/round/modelVersion").asLong(), model.get("version").asLong());
+        ModelParameters expected = base.plus(Strategies.parse("fedavg", 2.0).aggregate(new InMemorySource(sent)).values());
+        assertEquals(expected.hash(), model.get("parametersHash").asText(), "the published model is the base plus the FedAvg of the two updates");
+        assertTrue(model.at("/evaluation/candidate/windows").asInt() > 100, model.get("evaluation").toString());
+
+        // the presigned download is the ONNX file whose hash the registry (and later the chain) records
+        byte[] onnx = operator.download(model.at("/download/url").asText());
+        assertEquals(model.get("onnxSha256").asText(), HexFormat.of().formatHex(UpdateEnvelope.sha256(onnx)));
+        assertArrayEquals(expected.toOnnx(), onnx);
+        Map<String, Object> receipt = Receipt.verify(new String(operator.download(model.at("/receipt/url").asText()), StandardCharsets.UTF_8),
+                rt.platform().platformKey().address());
+        assertEquals(roundId, receipt.get("roundId"));
+
+        JsonNode current = operator.call("GET", "/models/current", null);
+        assertEquals(model.get("version").asLong(), current.get("version").asLong());
+        assertTrue(current.at("/download/url").asText().startsWith("http"));
+        JsonNode list = operator.call("GET", "/models", null);
+        assertEquals(model.get("version").asLong(), list.get(0).get("version").asLong(), "newest first");
+        assertFalse(list.get(0).hasNonNull("download"), "the list carries no URLs");
+        HttpTrader.Answer missing = operator.answer("GET", "/models/999999", null);
+        assertEquals(404, missing.status());
+        assertEquals("NO_MODEL", missing.json().get("error").asText());
+        assertEquals(400, operator.answer("GET", "/models/current?templateId=nonsense", null).status());
+
+        JsonNode scores = operator.call("GET", "/rounds/" + roundId + "/scores", null);
+        assertEquals(2, scores.get("scores").size());
+        long ppm = 0;
+        for (JsonNode s : scores.get("scores")) {
+            assertTrue(traders.contains(s.get("trader").asText()));
+            assertTrue(s.get("payoutPpm").asLong() >= 0);
+            ppm += s.get("payoutPpm").asLong();
+        }
+        assertTrue(ppm == 0 || ppm == 1_000_000, "payout shares sum to one million or are all zero: " + ppm);
+
+        HttpTrader.Answer finished = operator.answer("POST", "/rounds/" + roundId + "/workflow", null);
+        assertEquals(409, finished.status());
+        assertEquals("ROUND_FINISHED", finished.json().get("error").asText());
+    }
+
+    @Test
+    void aWorkflowThatCannotStart_leavesTheRoundOpen_andAnOperatorStartsItLater() throws Exception {
+        Map<String, String> vars = new HashMap<>(rt.platform().env().asMap());
+        vars.put(Settings.ROUND_STATE_MACHINE_ARN, vars.get(Settings.ROUND_STATE_MACHINE_ARN).replace(LocalRuntime.ROUND_STATE_MACHINE, "not-deployed"));
+        String roundId;
+        try (Platform broken = new Platform(new Env(vars), Clock.systemUTC())) {
+            PlatformException e = assertThrows(PlatformException.class, () -> broken.rounds().openAndStart(
+                    new RoundService.OpenRequest("r-unstarted", null, Duration.ofSeconds(2), null, null)));
+            assertEquals("WORKFLOW_NOT_STARTED", e.code());
+            assertEquals(PlatformException.Kind.UNAVAILABLE, e.kind());
+            assertTrue(e.getMessage().contains("POST /rounds/r-unstarted/workflow"), e.getMessage());
+            roundId = "r-unstarted";
+        }
+        assertEquals(RoundStatus.OPEN, rt.platform().rounds().get(roundId).status(), "the round was kept");
+
+        HttpTrader.Answer started = operator.answer("POST", "/rounds/" + roundId + "/workflow", null);
+        assertEquals(202, started.status(), started.json().toString());
+        LocalStepFunctions.Execution run = rt.stepFunctions().await(started.json().get("workflowExecution").asText(), Duration.ofMinutes(1));
+        assertTrue(run.succeeded(), run.error() + ": " + run.cause());
+        assertTrue(run.statesEntered().contains("NoQuorum"), run.statesEntered().toString());
+
+        JsonNode result = operator.call("GET", "/rounds/" + roundId + "/result", null);
+        assertEquals("NO_QUORUM", result.at("/round/status").asText());
+        assertTrue(result.at("/round/statusReason").asText().contains("0"), result.toString());
+        assertFalse(result.hasNonNull("model"), "no model");
+        assertEquals(0, operator.call("GET", "/rounds/" + roundId + "/scores", null).get("scores").size());
+    }
+
+    @Test
+    void badRoundRequests_getSpecificErrors() throws Exception {
+        HttpTrader.Answer rule = operator.answer("POST", "/rounds", Map.of("durationSeconds", 60, "policy", policy(2, 0, "krum-ish")));
+        assertEquals(400, rule.status());
+        assertEquals("INVALID_ROUND", rule.json().get("error").asText());
+        Map<String, Object> when = new LinkedHashMap<>(policy(2, 0, "median"));
+        when.put("validationFrom", "last tuesday");
+        HttpTrader.Answer window = operator.answer("POST", "/rounds", Map.of("durationSeconds", 60, "policy", when));
+        assertEquals(400, window.status());
+        assertEquals("INVALID_POLICY", window.json().get("error").asText());
+        HttpTrader.Answer quorum = operator.answer("POST", "/rounds", Map.of("durationSeconds", 60, "policy", policy(3, 2, "median")));
+        assertEquals("INVALID_POLICY", quorum.json().get("error").asText(), quorum.json().toString());
+
+        HttpTrader trader = new HttpTrader(rt.apiUrl(), Wallet.create());
+        trader.signIn();
+        HttpTrader.Answer notOperator = trader.answer("POST", "/rounds", Map.of("durationSeconds", 60));
+        assertEquals(403, notOperator.status());
+        assertEquals(404, trader.answer("GET", "/rounds/r-nowhere/scores", null).status());
+        assertEquals(403, trader.answer("POST", "/rounds/r-nowhere/workflow", null).status());
+    }
+
+    private static Map<String, Object> policy(int min, int max, String rule) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("minUpdates", min);
+        p.put("maxUpdates", max);
+        p.put("rule", rule);
+        p.put("validationMarket", "btc-usdt-1h");
+        p.put("validationFrom", "2021-09-01T00:00:00Z");
+        p.put("validationTo", "2021-09-20T00:00:00Z");
+        p.put("scoreBudget", 20);
+        return p;
+    }
+
+}
