@@ -55,6 +55,8 @@ import software.constructs.Construct;
  */
 public final class ConfluxStack extends Stack {
     static final String API_HANDLER = "io.conflux.api.ApiHandler";
+    /** Lambda's largest /tmp. */
+    static final int SCORE_EPHEMERAL_MIB = 10240;
     static final String INGEST_HANDLER = "io.conflux.ingest.IngestHandler::handleRequest";
     static final String ROUND_HANDLER = "io.conflux.round.RoundHandler::handleRequest";
     /** How many decode or reduce tasks of one round run at once. */
@@ -99,6 +101,9 @@ public final class ConfluxStack extends Stack {
         models.grantRead(api, "parameters/*");
         models.grantRead(api, "receipts/*");
         for (TableSpec t : List.of(ConfluxResources.MODELS, ConfluxResources.SCORES)) tables.get(t).grantReadData(api);
+        // opening a round starts its execution (named after the round)
+        api.addEnvironment("ROUND_STATE_MACHINE_ARN", rounds.getStateMachineArn());
+        rounds.grantStartExecution(api);
         CfnOutput.Builder.create(this, "RoundStateMachineArn").value(rounds.getStateMachineArn()).build();
 
         HttpApi http = HttpApi.Builder.create(this, "HttpApi").apiName("conflux-" + config.stage())
@@ -161,6 +166,12 @@ public final class ConfluxStack extends Stack {
             };
             Function fn = createFunction("Round-" + step.name(), "round", ROUND_HANDLER, memory, Duration.minutes(15), roundKeys, step.functionName());
             fn.addEnvironment(RoundStep.ENV, step.name());
+            if (step == RoundStep.SCORE) {
+                // Score maps every accepted update into /tmp (K x P float32): 10 GiB holds 2,500 updates of 1M parameters
+                ((software.amazon.awscdk.services.lambda.CfnFunction) fn.getNode().getDefaultChild())
+                        .setEphemeralStorage(software.amazon.awscdk.services.lambda.CfnFunction.EphemeralStorageProperty.builder()
+                                .size(SCORE_EPHEMERAL_MIB).build());
+            }
             fn.addEnvironment(ConfluxResources.WORK_BUCKET.envVar(), work.getBucketName());
             fn.addEnvironment(ConfluxResources.MODELS_BUCKET.envVar(), models.getBucketName());
             fn.addEnvironment(ConfluxResources.UPDATES_BUCKET.envVar(), updates.getBucketName());

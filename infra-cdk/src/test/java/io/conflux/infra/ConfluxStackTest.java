@@ -137,4 +137,26 @@ class ConfluxStackTest {
         template.hasResourceProperties("AWS::S3::Bucket", Match.objectLike(Map.of("LifecycleConfiguration",
                 Map.of("Rules", List.of(Match.objectLike(Map.of("ExpirationInDays", 7, "Status", "Enabled")))))));
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theApiStartsRounds_onTheRoundStateMachineOnly_andScoreHasRoomToMapUpdates() {
+        String machine = template.findResources("AWS::StepFunctions::StateMachine").keySet().iterator().next();
+        template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of("Handler", ConfluxStack.API_HANDLER,
+                "Environment", Map.of("Variables", Match.objectLike(Map.of("ROUND_STATE_MACHINE_ARN", Map.of("Ref", machine)))))));
+        // every statement granting states:StartExecution (the API's, and the machine's own for its Distributed Maps) names this machine
+        List<Object> starts = new java.util.ArrayList<>();
+        template.findResources("AWS::IAM::Policy").forEach((id, res) -> {
+            Map<String, Object> doc = (Map<String, Object>) ((Map<String, Object>) res.get("Properties")).get("PolicyDocument");
+            for (Object st : (List<Object>) doc.get("Statement")) {
+                Map<String, Object> m = (Map<String, Object>) st;
+                if (String.valueOf(m.get("Action")).contains("states:StartExecution")) starts.add(m.get("Resource"));
+            }
+        });
+        assertFalse(starts.isEmpty());
+        assertTrue(starts.stream().allMatch(r -> r.equals(Map.of("Ref", machine))), starts.toString());
+        template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Environment", Map.of("Variables", Match.objectLike(Map.of(io.conflux.federation.RoundStep.ENV, "SCORE"))),
+                "EphemeralStorage", Map.of("Size", ConfluxStack.SCORE_EPHEMERAL_MIB))));
+    }
 }

@@ -515,6 +515,12 @@ public final class RoundWorkflow {
 
     /** The round's decoded updates, from the batch files, mapped outside the heap. */
     private MappedUpdates load(RoundPlan plan) throws IOException {
+        long need = (long) plan.size() * plan.dimension() * Float.BYTES;
+        long free = java.nio.file.Files.getFileStore(settings.tempDir()).getUsableSpace();
+        if (need > free) {
+            throw new IllegalStateException("scoring round " + plan.roundId() + " maps its " + plan.size() + " updates (" + need
+                    + " bytes) but " + settings.tempDir() + " has " + free + " bytes free: give the score function more ephemeral storage or lower maxUpdates");
+        }
         MappedUpdates m = new MappedUpdates(settings.tempDir(), plan.updates().stream().map(RoundPlan.Entry::contentHash).toList(),
                 plan.updates().stream().mapToLong(RoundPlan.Entry::samples).toArray(), plan.dimension());
         try {

@@ -96,12 +96,13 @@ final class Dto {
 
     /**
      * A published global model. {@code onnxSha256} is the hash recorded on-chain; {@code download} (the
-     * ONNX file) and {@code receipt} (the signed list of what went into it) are presigned GET URLs.
+     * ONNX file), {@code parameters} (the template's tensors as safetensors, what local training starts
+     * from) and {@code receipt} (the signed list of what went into it) are presigned GET URLs.
      */
     @Serdeable
     record ModelView(String templateId, long version, String roundId, String parametersHash, String onnxSha256, String rule,
                      int updates, Map<String, Object> evaluation, String publishedAt, @Nullable Download download,
-                     @Nullable Download receipt) {
+                     @Nullable Download parameters, @Nullable Download receipt) {
         static ModelView of(PublishedModel m, Platform platform, boolean withUrls) {
             Map<String, Object> evaluation;
             try {
@@ -112,6 +113,7 @@ final class Dto {
             return new ModelView(m.templateId(), m.version(), m.roundId(), m.parametersHash(), m.onnxSha256(), m.rule(), m.updates(),
                     evaluation, m.publishedAt().toString(),
                     withUrls ? Download.of(platform.modelDownload(m.onnxKey(), m.onnxVersionId())) : null,
+                    withUrls ? Download.of(platform.modelDownload(m.parametersKey(), null)) : null,
                     withUrls ? Download.of(platform.modelDownload(m.receiptKey(), null)) : null);
         }
     }

@@ -20,6 +20,7 @@ import io.conflux.update.ModelUpdate;
 import io.conflux.update.RejectionReason;
 import io.conflux.update.TestUpdates;
 import io.conflux.update.UpdateEnvelope;
+import io.conflux.update.UpdateLedger;
 import io.conflux.update.UploadRecord;
 import io.conflux.update.UploadService;
 import io.conflux.update.UploadStatus;
@@ -173,6 +174,50 @@ class IngestTest {
     }
 
     /** The same S3 event delivered three times leaves the state one delivery leaves. */
+    /**
+     * The round closes between an update's checks and its acceptance (the round workflow's Close runs
+     * while ingest works): the acceptance transaction sees the round no longer OPEN and the update is
+     * rejected as ROUND_NOT_OPEN. It can never be accepted after the round's plan was fixed.
+     */
+    @Test
+    void aRoundClosingWhileAnUpdateIsChecked_rejectsTheUpdate_itIsNeverAcceptedAfterTheClose() {
+        Round r = openRound(Duration.ofMinutes(30), null);
+        Trader t = Trader.signIn();
+        byte[] sealed = t.seal(r, t.update(r, 77, 1.0));
+        UploadService.UploadTicket ticket = flow.ticket(t.session, r.roundId(), sealed.length);
+        assertEquals(200, io.conflux.testing.Fixtures.put(ticket.put(), sealed).statusCode());
+        var head = flow.aws.s3().headObject(h -> h.bucket(flow.bucket).key(ticket.objectKey()));
+        var object = new UpdateLedger.ObjectRef(ticket.objectKey(), head.eTag(), head.versionId(), head.contentLength(), head.lastModified());
+
+        UpdateLedger real = flow.platform.ledger();
+        UpdateLedger closesFirst = new UpdateLedger() {
+            public void recordIssued(UploadRecord issued) { real.recordIssued(issued); }
+            public java.util.Optional<UploadRecord> find(String roundId, String uploadId) { return real.find(roundId, uploadId); }
+            public List<UploadRecord> listRound(String roundId) { return real.listRound(roundId); }
+            public Outcome reject(String roundId, String uploadId, String trader, ObjectRef o, RejectionReason reason, String detail,
+                                  String contentHash, Instant decidedAt) {
+                return real.reject(roundId, uploadId, trader, o, reason, detail, contentHash, decidedAt);
+            }
+            public Outcome accept(String roundId, String uploadId, ObjectRef o, io.conflux.update.UpdateVerifier.Verified v, Instant at) {
+                // every check has passed; now the workflow's Close step wins the race
+                assertTrue(flow.platform.roundStore().transition(roundId, EnumSet.of(RoundStatus.OPEN), RoundStatus.CLOSED, null));
+                return real.accept(roundId, uploadId, o, v, at);
+            }
+        };
+        IngestService racing = new IngestService(flow.platform.roundStore(), flow.platform.rounds(), closesFirst, flow.platform.traders(),
+                flow.platform.updateObjects(), java.time.Clock.systemUTC());
+        IngestService.Result result = racing.process(object);
+        assertEquals(UploadStatus.REJECTED, result.status());
+        assertEquals(ROUND_NOT_OPEN, result.reason());
+        UploadRecord stored = flow.platform.ledger().find(r.roundId(), ticket.uploadId()).orElseThrow();
+        assertEquals(UploadStatus.REJECTED, stored.status());
+        assertEquals(ROUND_NOT_OPEN, stored.reason());
+        assertTrue(flow.platform.ledger().listRound(r.roundId()).stream().noneMatch(u -> u.status() == UploadStatus.ACCEPTED));
+        // the S3 event arriving again later changes nothing
+        assertEquals(UploadStatus.REJECTED, flow.platform.ingest().process(object).status());
+        assertEquals(ROUND_NOT_OPEN, flow.platform.ledger().find(r.roundId(), ticket.uploadId()).orElseThrow().reason());
+    }
+
     @Test
     void aRepeatedEvent_changesNothing() throws Exception {
         Uploaded up = uploadAndTakeEvent(Trader.signIn(), 20);

@@ -107,6 +107,7 @@ class LocalRuntimeTest {
         byte[] onnx = operator.download(model.at("/download/url").asText());
         assertEquals(model.get("onnxSha256").asText(), HexFormat.of().formatHex(UpdateEnvelope.sha256(onnx)));
         assertArrayEquals(expected.toOnnx(), onnx);
+        assertEquals(expected.hash(), ModelParameters.fromSafeTensors(operator.download(model.at("/parameters/url").asText())).hash());
         Map<String, Object> receipt = Receipt.verify(new String(operator.download(model.at("/receipt/url").asText()), StandardCharsets.UTF_8),
                 rt.platform().platformKey().address());
         assertEquals(roundId, receipt.get("roundId"));
