@@ -50,8 +50,11 @@ class EventSamplesTest {
 
     @Test
     void everySampleIsCoveredHere() throws Exception {
+        // events/round/ is covered by RoundEventSamplesTest (functions/round)
+        for (String dir : new String[] {"api", "ingest"}) assertTrue(Files.isDirectory(EVENTS.resolve(dir)), dir);
         try (Stream<Path> files = Files.walk(EVENTS)) {
-            assertEquals(6, files.filter(p -> p.toString().endsWith(".json")).count(), "a new sample needs its case in this test");
+            assertEquals(6, files.filter(p -> p.toString().endsWith(".json") && !EVENTS.relativize(p).startsWith("round")).count(),
+                    "a new sample needs its case in this test");
         }
     }
 
