@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * {@code Bench coldstart [runs] | ingest [iterations] | aggregate [K [P]] | round [K] | all}: prints figures; asserts nothing about
+ * {@code Bench coldstart [runs] | ingest [iterations] | aggregate [K [P]] | round [K] | steps [K [rule]] | large [K [P]] | all}: prints figures; asserts nothing about
  * time. Run from the repository after {@code ./mvnw -DskipTests install} (see bench/README.md).
  */
 public final class Bench {
@@ -17,6 +17,8 @@ public final class Bench {
         if (what.equals("coldstart") || what.equals("all")) ColdStartBench.run(repo, n > 0 ? n : 5);
         if (what.equals("ingest") || what.equals("all")) IngestBench.run(n > 0 ? n : 20);
         if (what.equals("round") || what.equals("all")) RoundAggregationBench.run(n > 0 ? n : 100);
+        if (what.equals("large")) LargeRoundBench.run(n > 0 ? n : 10_000, args.length > 2 ? Integer.parseInt(args[2]) : 100_000);
+        if (what.equals("steps") || what.equals("all")) RoundStepsBench.run(n > 0 ? n : 100, args.length > 2 ? args[2] : "fedavg");
         if (what.equals("aggregate") || what.equals("all")) {
             AggregationBench.run(n > 0 ? n : 100, args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000, 3);
         }

@@ -15,6 +15,7 @@ public final class InMemorySource implements UpdateSource {
 
     private final List<Update> updates;
     private final int dimension;
+    private final float[] maxAbs;
 
     public InMemorySource(List<Update> updates) {
         if (updates.isEmpty()) throw new IllegalArgumentException("nothing to aggregate");
@@ -29,6 +30,25 @@ public final class InMemorySource implements UpdateSource {
             if (u.samples() <= 0) throw new IllegalArgumentException("update " + u.id() + " has no samples");
         }
         this.updates = List.copyOf(sorted);
+        this.maxAbs = new float[sorted.size()];
+        java.util.Arrays.fill(maxAbs, -1f); // not computed yet
+    }
+
+    /** Computed on first use and kept: the arrays are not to be changed once given to a source. */
+    @Override
+    public float maxAbs(int k) {
+        float m = maxAbs[k];
+        if (m < 0) {
+            float[] v = updates.get(k).values();
+            m = UpdateSource.maxAbs(v, 0, v.length, 0f);
+            maxAbs[k] = m;
+        }
+        return m;
+    }
+
+    @Override
+    public float[] values(int k) {
+        return updates.get(k).values();
     }
 
     @Override

@@ -24,12 +24,14 @@ public final class MappedUpdates implements UpdateSource, AutoCloseable {
     private final FileChannel channel;
     private final Path file;
     private FloatBuffer[] regions;
+    private final float[] maxAbs;
 
     /** @param ids canonical order; {@code samples[k]} is update k's weight */
     public MappedUpdates(Path dir, List<String> ids, long[] samples, int dimension) throws IOException {
         this.ids = List.copyOf(ids);
         this.samples = samples.clone();
         this.dimension = dimension;
+        this.maxAbs = new float[ids.size()];
         this.file = Files.createTempFile(dir, "updates-", ".f32");
         this.channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.DELETE_ON_CLOSE);
     }
@@ -41,6 +43,13 @@ public final class MappedUpdates implements UpdateSource, AutoCloseable {
         b.asFloatBuffer().put(values);
         long pos = (long) k * dimension * 4;
         while (b.hasRemaining()) pos += channel.write(b, pos);
+        maxAbs[k] = UpdateSource.maxAbs(values, 0, values.length, 0f);
+    }
+
+    /** Noted as the update was written. */
+    @Override
+    public float maxAbs(int k) {
+        return maxAbs[k];
     }
 
     /** Maps the written file for reading; call once, after every slot is written. */

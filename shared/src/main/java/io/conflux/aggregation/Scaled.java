@@ -38,6 +38,17 @@ public final class Scaled implements UpdateSource {
         return src.samples(k);
     }
 
+    /** Rounding is monotonic: the largest scaled magnitude is the largest magnitude, scaled. */
+    @Override
+    public float maxAbs(int k) {
+        return scale[k] == 1f ? src.maxAbs(k) : src.maxAbs(k) * scale[k];
+    }
+
+    @Override
+    public float[] values(int k) {
+        return scale[k] == 1f ? src.values(k) : null;
+    }
+
     @Override
     public void read(int k, int from, int to, float[] dst, int offset) {
         src.read(k, from, to, dst, offset);

@@ -118,6 +118,11 @@ public final class SpilledUpdates implements UpdateSource, AutoCloseable {
     }
 
     @Override
+    public float maxAbs(int k) {
+        return mapped.maxAbs(k);
+    }
+
+    @Override
     public void close() {
         mapped.close();
     }

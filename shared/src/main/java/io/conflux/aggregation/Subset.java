@@ -33,6 +33,16 @@ public final class Subset implements UpdateSource {
     }
 
     @Override
+    public float maxAbs(int k) {
+        return src.maxAbs(members[k]);
+    }
+
+    @Override
+    public float[] values(int k) {
+        return src.values(members[k]);
+    }
+
+    @Override
     public void read(int k, int from, int to, float[] dst, int offset) {
         src.read(members[k], from, to, dst, offset);
     }

@@ -77,8 +77,19 @@ class AggregationTest {
     void fedAvg_refusesAValueBeyondItsBound() {
         float[] v = new float[P];
         v[3] = 11f;
-        var src = new InMemorySource(List.of(new InMemorySource.Update("x", 1, v)));
-        assertThrows(IllegalArgumentException.class, () -> new FedAvg(10).aggregate(src));
+        float[] ok = new float[P];
+        ok[5] = 9.5f;
+        float[] nan = new float[P];
+        nan[P - 1] = Float.NaN;
+        var src = new InMemorySource(List.of(new InMemorySource.Update("x", 1, v), new InMemorySource.Update("y", 1, ok),
+                new InMemorySource.Update("z", 1, nan)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new FedAvg(10).aggregate(src));
+        assertTrue(e.getMessage().contains("update x"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new FedAvg(10).aggregate(new Subset(src, new int[] {2})), "NaN is beyond every bound");
+        new FedAvg(10).aggregate(new Subset(src, new int[] {1}));
+        // read through a scaling view (no array to sum in place): the bound applies to the values as read
+        assertThrows(IllegalArgumentException.class, () -> new FedAvg(10).aggregate(new Scaled(new Subset(src, new int[] {1}), new float[] {1.1f})));
+        assertEquals(9.5f * 0.5f, new FedAvg(10).aggregate(new Scaled(new Subset(src, new int[] {1}), new float[] {0.5f})).values()[5]);
     }
 
     @Test
