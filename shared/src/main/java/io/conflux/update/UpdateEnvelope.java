@@ -43,6 +43,7 @@ public final class UpdateEnvelope {
     public static final String META_SAMPLES = "conflux.sample_count";
     public static final String META_TEMPLATE = "conflux.template";
     public static final String META_KIND = "conflux.kind";
+    public static final String META_DATA_END = "conflux.data_end";
     public static final String KIND_DELTA = "delta";
 
     private UpdateEnvelope() {}
@@ -73,6 +74,7 @@ public final class UpdateEnvelope {
         meta.put(META_CREATED_AT, u.createdAt().toString());
         meta.put(META_SAMPLES, Long.toString(u.sampleCount()));
         meta.put(META_TEMPLATE, u.templateId());
+        meta.put(META_DATA_END, u.dataEnd().toString());
         return SafeTensors.write(meta, u.tensors());
     }
 
@@ -119,9 +121,9 @@ public final class UpdateEnvelope {
 
     /** The payload's metadata, checked for presence and form; tensors stay undecoded. */
     public record Contents(String roundId, String trader, Instant createdAt, long sampleCount, String templateId,
-                           SafeTensors.Parsed tensors) {
+                           SafeTensors.Parsed tensors, Instant dataEnd) {
         public ModelUpdate toUpdate(List<Tensor> decoded) {
-            return new ModelUpdate(roundId, trader, createdAt, sampleCount, templateId, decoded);
+            return new ModelUpdate(roundId, trader, createdAt, sampleCount, templateId, decoded, dataEnd);
         }
     }
 
@@ -135,19 +137,21 @@ public final class UpdateEnvelope {
         Map<String, String> m = parsed.metadata();
         if (!"1".equals(m.get(META_FORMAT))) throw new UpdateRejectedException(MALFORMED_PAYLOAD, META_FORMAT + " must be \"1\"");
         if (!KIND_DELTA.equals(m.get(META_KIND))) throw new UpdateRejectedException(MALFORMED_PAYLOAD, META_KIND + " must be \"delta\"");
-        for (String k : List.of(META_ROUND, META_TRADER, META_CREATED_AT, META_SAMPLES, META_TEMPLATE)) {
+        for (String k : List.of(META_ROUND, META_TRADER, META_CREATED_AT, META_SAMPLES, META_TEMPLATE, META_DATA_END)) {
             if (m.get(k) == null) throw new UpdateRejectedException(MALFORMED_PAYLOAD, "metadata lacks " + k);
         }
         long samples;
         Instant created;
+        Instant dataEnd;
         try {
             samples = Long.parseLong(m.get(META_SAMPLES));
             created = Instant.parse(m.get(META_CREATED_AT));
+            dataEnd = Instant.parse(m.get(META_DATA_END));
         } catch (NumberFormatException | DateTimeParseException e) {
-            throw new UpdateRejectedException(MALFORMED_PAYLOAD, "sample count or creation time is malformed");
+            throw new UpdateRejectedException(MALFORMED_PAYLOAD, "sample count, creation time or data end is malformed");
         }
         if (samples <= 0) throw new UpdateRejectedException(MALFORMED_PAYLOAD, "sample count must be positive");
-        return new Contents(m.get(META_ROUND), m.get(META_TRADER), created, samples, m.get(META_TEMPLATE), parsed);
+        return new Contents(m.get(META_ROUND), m.get(META_TRADER), created, samples, m.get(META_TEMPLATE), parsed, dataEnd);
     }
 
     public static byte[] sha256(byte[] data) {

@@ -56,6 +56,10 @@ public final class UpdateVerifier {
             }
             throw new UpdateRejectedException(ROUND_NOT_OPEN, "round " + round.roundId() + " is " + round.status());
         }
+        if (!contents.dataEnd().isBefore(round.policy().validation().from())) {
+            throw new UpdateRejectedException(OVERLAPS_VALIDATION, "training data ends " + contents.dataEnd() + ", the validation window of round "
+                    + round.roundId() + " starts " + round.policy().validation().from());
+        }
         List<Tensor> tensors = checkTemplate(round.template(), contents);
         checkFinite(tensors);
         ModelUpdate update = contents.toUpdate(tensors);

@@ -12,6 +12,9 @@ import java.util.SplittableRandom;
 public final class TestUpdates {
     private TestUpdates() {}
 
+    /** Where the test updates' training data ends: before every validation window the tests use. */
+    public static final Instant DATA_END = Instant.parse("2021-06-30T00:00:00Z");
+
     public static ModelUpdate gaussian(ModelTemplate template, String roundId, String trader, long seed, double norm) {
         SplittableRandom rnd = new SplittableRandom(seed);
         List<float[]> values = new ArrayList<>();
@@ -32,7 +35,7 @@ public final class TestUpdates {
             for (int i = 0; i < v.length; i++) v[i] = (float) (v[i] * scale);
             tensors.add(new Tensor(s.name(), s.shape(), v));
         }
-        return new ModelUpdate(roundId, trader, Instant.parse("2026-01-01T00:00:00Z"), 1000 + seed, template.id(), tensors);
+        return new ModelUpdate(roundId, trader, Instant.parse("2026-01-01T00:00:00Z"), 1000 + seed, template.id(), tensors, DATA_END);
     }
 
     private static double gaussian(SplittableRandom r) {

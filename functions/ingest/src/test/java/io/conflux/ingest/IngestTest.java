@@ -154,9 +154,15 @@ class IngestTest {
         float[] v = withNan.get(4).values().clone();
         v[1] = Float.NaN;
         withNan.set(4, new Tensor(withNan.get(4).name(), withNan.get(4).shape(), v));
-        ModelUpdate nanUpdate = new ModelUpdate(nan.roundId(), nan.trader(), nan.createdAt(), nan.sampleCount(), nan.templateId(), withNan);
+        ModelUpdate nanUpdate = new ModelUpdate(nan.roundId(), nan.trader(), nan.createdAt(), nan.sampleCount(), nan.templateId(), withNan, nan.dataEnd());
         seen.add(expect(NON_FINITE, flow.upload(t.session, round, t.seal(round, nanUpdate))));
         seen.add(expect(NORM_EXCEEDED, flow.upload(t.session, round, t.seal(round, t.update(round, 12, 10.5)))));
+        ModelUpdate fine = t.update(round, 15, 1.0);
+        ModelUpdate peeked = new ModelUpdate(fine.roundId(), fine.trader(), fine.createdAt(), fine.sampleCount(), fine.templateId(), fine.tensors(),
+                round.policy().validation().from()); // its last candle is the validation window's first
+        UploadRecord overlap = flow.upload(t.session, round, t.seal(round, peeked));
+        seen.add(expect(OVERLAPS_VALIDATION, overlap));
+        assertTrue(overlap.detail().contains(round.policy().validation().from().toString()), overlap.detail());
 
         // replays: a second object under a decided upload id, and the same content again
         ModelUpdate once = t.update(round, 13, 1.0);

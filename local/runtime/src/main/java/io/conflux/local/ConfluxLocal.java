@@ -91,19 +91,18 @@ public final class ConfluxLocal implements Runnable {
                 System.out.println("Walk-through: " + traders + " traders sign in (EIP-4361), seal an update for the round (HPKE + wallet signature),");
                 System.out.println("upload it through a presigned URL, and the S3 event -> SQS -> ingest path records the verdict.");
                 System.out.println("(Until local training lands, each trader uploads a no-change update: all-zero tensor deltas.)");
-                ModelTemplate template = round.template();
                 List<String> failures = new ArrayList<>();
                 for (int i = 1; i <= traders; i++) {
                     HttpTrader trader = new HttpTrader(rt.apiUrl(), Wallet.create());
                     trader.signIn();
-                    String uploadId = trader.upload(noChange(template, round.roundId(), trader.wallet().address(), 1000L * i));
+                    String uploadId = trader.upload(noChange(round, trader.wallet().address(), 1000L * i));
                     JsonNode v = trader.verdict(round.roundId(), uploadId, Duration.ofSeconds(20));
                     System.out.printf("  trader %d %s  upload %s  %s%n", i, trader.wallet().address(), uploadId, verdict(v));
                     if (!"ACCEPTED".equals(v.get("status").asText())) failures.add("trader " + i + ": " + verdict(v));
                 }
                 HttpTrader mallory = new HttpTrader(rt.apiUrl(), Wallet.create());
                 mallory.signIn();
-                byte[] sealed = io.conflux.update.UpdateEnvelope.seal(noChange(template, round.roundId(), mallory.wallet().address(), 1),
+                byte[] sealed = io.conflux.update.UpdateEnvelope.seal(noChange(round, mallory.wallet().address(), 1),
                         mallory.wallet(), round.publicKey());
                 sealed[sealed.length - 1] ^= 1; // damaged in transit (or tampered with)
                 String bad = mallory.uploadBytes(round.roundId(), sealed);
@@ -131,9 +130,12 @@ public final class ConfluxLocal implements Runnable {
                     : s + (v.hasNonNull("contentHash") ? " (content " + v.get("contentHash").asText().substring(0, 12) + "...)" : "");
         }
 
-        private static ModelUpdate noChange(ModelTemplate t, String roundId, String trader, long samples) {
+        private static ModelUpdate noChange(Round round, String trader, long samples) {
+            ModelTemplate t = round.template();
+            String roundId = round.roundId();
             List<Tensor> zeros = t.tensors().stream().map(Tensor::zeros).toList();
-            return new ModelUpdate(roundId, trader, Instant.now(), samples, t.id(), zeros);
+            // no training yet: declare data that ends a day before the round's validation window
+            return new ModelUpdate(roundId, trader, Instant.now(), samples, t.id(), zeros, round.policy().validation().from().minus(Duration.ofDays(1)));
         }
     }
 }
