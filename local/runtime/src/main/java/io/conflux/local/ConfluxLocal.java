@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -84,9 +85,17 @@ public final class ConfluxLocal implements Runnable {
             long t0 = System.nanoTime();
             try (LocalRuntime rt = LocalRuntime.start(common.data.resolve("demo"), false, common.port)) {
                 System.out.println(rt.describe());
-                Round round = openRound(rt, common.roundMinutes);
-                System.out.println("  round        " + round.roundId() + " open until " + round.deadline() + " (template " + round.templateId() + ")");
                 System.out.println("API listening on " + rt.apiUrl());
+                // the operator opens the round over HTTP; it closes as soon as every trader's update is in
+                HttpTrader operator = new HttpTrader(rt.apiUrl(), rt.operator());
+                operator.signIn();
+                Map<String, Object> policy = Map.of("minUpdates", Math.min(2, traders), "maxUpdates", traders, "scoreBudget", 40);
+                JsonNode opened = operator.call("POST", "/rounds", Map.of("durationSeconds", common.roundMinutes * 60, "policy", policy));
+                Round round = rt.platform().rounds().get(opened.get("roundId").asText());
+                String execution = opened.get("workflowExecution").asText();
+                System.out.println("  round        " + round.roundId() + " open until " + round.deadline() + " (template " + round.templateId()
+                        + ", rule " + round.policy().rule() + ")");
+                System.out.println("  workflow     " + execution);
                 System.out.println();
                 System.out.println("Walk-through: " + traders + " traders sign in (EIP-4361), seal an update for the round (HPKE + wallet signature),");
                 System.out.println("upload it through a presigned URL, and the S3 event -> SQS -> ingest path records the verdict.");
@@ -109,6 +118,32 @@ public final class ConfluxLocal implements Runnable {
                 JsonNode v = mallory.verdict(round.roundId(), bad, Duration.ofSeconds(20));
                 System.out.printf("  a damaged upload %s  %s%n", bad, verdict(v));
                 if (!"DECRYPTION_FAILED".equals(v.path("reason").asText())) failures.add("the damaged upload was not refused as DECRYPTION_FAILED");
+
+                System.out.println();
+                System.out.println("The round's state machine (the CDK app's definition, on the Step Functions interpreter) closes the round,");
+                System.out.println("decodes and aggregates the updates, evaluates the candidate on public candles, scores each trader, and publishes:");
+                LocalStepFunctions.Execution run = rt.stepFunctions().await(execution, Duration.ofMinutes(10));
+                System.out.println("  states       " + String.join(" -> ", run.statesEntered().stream().distinct().toList()));
+                JsonNode result = operator.call("GET", "/rounds/" + round.roundId() + "/result", null);
+                System.out.println("  round        " + result.at("/round/status").asText()
+                        + (result.at("/round/statusReason").isMissingNode() ? "" : " (" + result.at("/round/statusReason").asText() + ")"));
+                if (!run.succeeded() || !"PUBLISHED".equals(result.at("/round/status").asText())) {
+                    failures.add("the round did not publish a model: " + run.error() + " " + run.cause());
+                } else {
+                    JsonNode m = result.get("model");
+                    System.out.printf("  model        version %d, ONNX sha256 %s, %d updates, rule %s%n", m.get("version").asLong(),
+                            m.get("onnxSha256").asText(), m.get("updates").asInt(), m.get("rule").asText());
+                    JsonNode c = m.at("/evaluation/candidate");
+                    System.out.printf("  validation   %s %s .. %s: %d windows, accuracy %.3f (majority class %.3f), log loss %.4f%n",
+                            m.at("/evaluation/validation/market").asText(), m.at("/evaluation/validation/from").asText(),
+                            m.at("/evaluation/validation/to").asText(), c.get("windows").asInt(), c.get("accuracy").asDouble(),
+                            c.get("majorityBaseline").asDouble(), c.get("logLoss").asDouble());
+                    for (JsonNode sc : operator.call("GET", "/rounds/" + round.roundId() + "/scores", null).get("scores")) {
+                        System.out.printf("  score        %s  leave-one-out %+.5f  Shapley %+.5f  payout %,d ppm%n", sc.get("trader").asText(),
+                                sc.get("leaveOneOut").asDouble(), sc.get("shapley").asDouble(), sc.get("payoutPpm").asLong());
+                    }
+                    System.out.println("  download     GET " + rt.apiUrl().resolve("/models/current") + " (a presigned URL of the ONNX file and the signed receipt)");
+                }
                 System.out.printf("%nDone in %.1f s.%n", (System.nanoTime() - t0) / 1e9);
                 if (!failures.isEmpty()) {
                     System.err.println("The walk-through did not go as expected:\n  " + String.join("\n  ", failures));

@@ -65,9 +65,14 @@ public final class LocalStepFunctions implements AutoCloseable {
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         server.createContext("/functions/", this::invoke);
         server.createContext("/", this::api);
+        // as in a Lambda container, the function code's class loader is the threads' context class loader:
+        // the pool's threads are made by the server's dispatcher thread, which may have another (under
+        // exec:java, Maven's), and libraries that discover plugins through it (DJL's engines) would find none
+        ClassLoader functionsLoader = LocalStepFunctions.class.getClassLoader();
         server.setExecutor(Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "conflux-local-lambda");
             t.setDaemon(true);
+            t.setContextClassLoader(functionsLoader);
             return t;
         }));
         server.start();
