@@ -5,9 +5,6 @@ import io.conflux.aggregation.CoordinateStatistic;
 import io.conflux.aggregation.FedAvg;
 import io.conflux.aggregation.MappedUpdates;
 import io.conflux.aggregation.NormClipping;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,34 +45,17 @@ final class LargeRoundBench {
                     CoordinateStatistic.median().withShard(width), CoordinateStatistic.trimmedMean(0.1).withShard(width));
             for (AggregationStrategy rule : rules) {
                 System.gc();
-                long base = heapUsed();
-                resetPeaks();
+                long base = HeapPeak.used();
+                HeapPeak.reset();
                 long s = System.nanoTime();
                 float[] out = rule.aggregate(src).values();
                 double ms = (System.nanoTime() - s) / 1e6;
                 System.out.printf("  %-24s %9.0f ms   heap peak %4d MB (%4d MB above the %d MB before it)   out[0]=%.6f%n", rule.rule(), ms,
-                        peakHeap() >> 20, Math.max(0, peakHeap() - base) >> 20, base >> 20, out[0]);
+                        HeapPeak.peak() >> 20, Math.max(0, HeapPeak.peak() - base) >> 20, base >> 20, out[0]);
             }
             System.out.println("  multi-krum: not run; a round caps it at K=2,000 (its K x K distance matrix: 10,000^2 doubles = 800 MB)");
         } finally {
             Files.deleteIfExists(dir);
         }
-    }
-
-    private static long heapUsed() {
-        long used = 0;
-        for (MemoryPoolMXBean m : ManagementFactory.getMemoryPoolMXBeans()) if (m.getType() == MemoryType.HEAP) used += m.getUsage().getUsed();
-        return used;
-    }
-
-    private static void resetPeaks() {
-        for (MemoryPoolMXBean m : ManagementFactory.getMemoryPoolMXBeans()) if (m.getType() == MemoryType.HEAP) m.resetPeakUsage();
-    }
-
-    /** Sum of the heap pools' peaks since the reset: an upper bound of the heap's peak. */
-    private static long peakHeap() {
-        long peak = 0;
-        for (MemoryPoolMXBean m : ManagementFactory.getMemoryPoolMXBeans()) if (m.getType() == MemoryType.HEAP) peak += m.getPeakUsage().getUsed();
-        return peak;
     }
 }

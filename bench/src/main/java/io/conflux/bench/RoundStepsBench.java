@@ -6,9 +6,6 @@ import io.conflux.rounds.Round;
 import io.conflux.rounds.RoundPolicy;
 import io.conflux.rounds.RoundService;
 import io.conflux.update.UploadStatus;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -53,11 +50,10 @@ final class RoundStepsBench {
 
     private static Map<String, Object> timed(String name, Step step) throws Exception {
         System.gc();
-        for (MemoryPoolMXBean m : ManagementFactory.getMemoryPoolMXBeans()) if (m.getType() == MemoryType.HEAP) m.resetPeakUsage();
+        HeapPeak.reset();
         long t0 = System.nanoTime();
         Map<String, Object> out = step.run();
-        long peak = 0;
-        for (MemoryPoolMXBean m : ManagementFactory.getMemoryPoolMXBeans()) if (m.getType() == MemoryType.HEAP) peak += m.getPeakUsage().getUsed();
+        long peak = HeapPeak.peak();
         System.out.printf("  %-16s %7.0f ms   heap peak %5d MB%n", name, (System.nanoTime() - t0) / 1e6, peak >> 20);
         return out;
     }

@@ -6,7 +6,10 @@ import io.conflux.federation.RoundWorkflow;
 import io.conflux.platform.Json;
 import io.conflux.rounds.Round;
 import io.conflux.aws.Platform;
+import io.conflux.federation.TransientStepException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -27,20 +30,29 @@ public final class RoundTasks {
         return workflow;
     }
 
+    /**
+     * Runs one step. An I/O failure on the way to a service (a connection dropped mid-response, the SDK's
+     * client errors) is a {@link TransientStepException}, which the state machine retries with backoff;
+     * anything else ends the round as failed.
+     */
     public Map<String, Object> run(RoundStep step, Map<String, Object> input) {
         String roundId = string(input, "roundId");
-        return switch (step) {
-            case COLLECT -> workflow.collect(roundId);
-            case CLOSE -> workflow.close(roundId);
-            case NO_QUORUM -> workflow.noQuorum(roundId);
-            case DECODE -> workflow.decode(roundId, integer(input, "batch"));
-            case REDUCE -> workflow.reduce(roundId, integer(input, "shard"));
-            case COMBINE -> workflow.combine(roundId);
-            case EVALUATE -> workflow.evaluate(roundId);
-            case SCORE -> workflow.score(roundId);
-            case PUBLISH -> workflow.publish(roundId);
-            case FAIL -> workflow.fail(roundId, string(input, "error"), errorMessage(string(input, "cause")));
-        };
+        try {
+            return switch (step) {
+                case COLLECT -> workflow.collect(roundId);
+                case CLOSE -> workflow.close(roundId);
+                case NO_QUORUM -> workflow.noQuorum(roundId);
+                case DECODE -> workflow.decode(roundId, integer(input, "batch"));
+                case REDUCE -> workflow.reduce(roundId, integer(input, "shard"));
+                case COMBINE -> workflow.combine(roundId);
+                case EVALUATE -> workflow.evaluate(roundId);
+                case SCORE -> workflow.score(roundId);
+                case PUBLISH -> workflow.publish(roundId);
+                case FAIL -> workflow.fail(roundId, string(input, "error"), errorMessage(string(input, "cause")));
+            };
+        } catch (UncheckedIOException | SdkClientException e) {
+            throw new TransientStepException(step.functionName() + " of round " + roundId + ": " + e, e);
+        }
     }
 
     /** Lambda's Cause is the function's error document; the message is what a person needs. */

@@ -81,6 +81,18 @@ class RoundEventSamplesTest {
     }
 
     @Test
+    void aServiceThatCannotBeReached_isATransientFailure_whichTheStateMachineRetries(LocalAws aws) throws Exception {
+        java.util.Map<String, String> vars = new java.util.HashMap<>(Fixtures.env(aws).asMap());
+        vars.put(io.conflux.aws.Settings.ENDPOINT_DYNAMODB, "http://127.0.0.1:9"); // nothing listens on the discard port
+        try (Platform unreachable = new Platform(new io.conflux.aws.Env(vars), java.time.Clock.systemUTC())) {
+            RoundHandler h = new RoundHandler(RoundStep.COLLECT, new RoundTasks(unreachable, OnnxEvaluators.fromPlatform(unreachable)));
+            Map<String, Object> input = Json.object(Files.readString(EVENTS.resolve("execution-input.json")));
+            var e = assertThrows(io.conflux.federation.TransientStepException.class, () -> h.handleRequest(input, null));
+            assertTrue(e.getMessage().startsWith("round-collect of round sample-round-open"), e.getMessage());
+        }
+    }
+
+    @Test
     void anInputWithoutRoundId_isRefusedNamingTheField() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> invoke(RoundStep.SCORE, "collect-without-round-id.json"));
         assertTrue(e.getMessage().contains("lacks 'roundId'"), e.getMessage());

@@ -283,6 +283,9 @@ public final class LocalStepFunctions implements AutoCloseable {
             body = Json.write(functions.apply(name, input)).getBytes(StandardCharsets.UTF_8);
         } catch (Exception e) {
             failed = true;
+            // what Lambda writes to the function's log: the error with its stack trace
+            System.err.println("[" + name + "] invocation failed:");
+            e.printStackTrace();
             Map<String, Object> err = new LinkedHashMap<>();
             err.put("errorType", e.getClass().getName());
             err.put("errorMessage", String.valueOf(e.getMessage()));
