@@ -1,0 +1,80 @@
+package io.conflux.trader;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.djl.Model;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.NoopTranslator;
+import io.conflux.model.ModelParameters;
+import io.conflux.model.ModelTemplate;
+import io.conflux.model.OnnxExport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The PyTorch network and the template's tensors are one model: exact round trip, same logits as ONNX Runtime. */
+class LstmNetworkTest {
+    private static final ModelTemplate T = new ModelTemplate(12, 24, 16, 3);
+
+    /** A model whose four gates all differ (so a gate-order mistake shows), from genesis plus noise. */
+    private static ModelParameters distinct(long seed) {
+        ModelParameters g = ModelParameters.genesis(T);
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] delta = new float[g.values().length];
+        for (int i = 0; i < delta.length; i++) delta[i] = (float) (r.nextDouble() - 0.5) * 0.4f;
+        return g.plus(delta);
+    }
+
+    @Test
+    void templateParameters_goInAndComeOutUnchanged() {
+        ModelParameters p = distinct(1);
+        try (LstmNetwork net = LstmNetwork.of(p)) {
+            assertArrayEquals(p.values(), net.parameters().values());
+            assertEquals(p.hash(), net.parameters().hash());
+        }
+    }
+
+    @Test
+    void gateReordering_isAPermutationAndItsInverse() {
+        float[] onnx = new float[4 * 3 * 2];
+        for (int i = 0; i < onnx.length; i++) onnx[i] = i;
+        float[] torch = LstmNetwork.toTorchGates(onnx, 3, 2);
+        // PyTorch's second block (forget) is ONNX's third; its fourth (output) is ONNX's second
+        assertEquals(onnx[2 * 6], torch[6]);
+        assertEquals(onnx[6], torch[3 * 6]);
+        assertArrayEquals(onnx, LstmNetwork.toOnnxGates(torch, 3, 2));
+    }
+
+    @Test
+    void pytorchLogits_equalOnnxRuntimeOnTheExportedTensors(@TempDir Path dir) throws Exception {
+        ModelParameters p = distinct(2);
+        int batch = 9;
+        float[] x = new float[batch * T.window() * T.features()];
+        SplittableRandom r = new SplittableRandom(3);
+        for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextGaussian());
+        float[] torch;
+        try (LstmNetwork net = LstmNetwork.of(p)) {
+            torch = net.logits(x, batch);
+        }
+        Files.write(dir.resolve("model.onnx"), p.toOnnx());
+        float[] ort;
+        try (Model m = Model.newInstance("model", "OnnxRuntime")) {
+            m.load(dir, "model");
+            try (Predictor<NDList, NDList> pred = m.newPredictor(new NoopTranslator()); NDManager nd = NDManager.newBaseManager("OnnxRuntime")) {
+                NDList in = new NDList(nd.create(x, new Shape(batch, T.window(), T.features())));
+                in.get(0).setName(OnnxExport.INPUT);
+                ort = pred.predict(in).get(OnnxExport.LOGITS).toFloatArray();
+            }
+        }
+        assertEquals(batch * T.classes(), torch.length);
+        double worst = 0;
+        for (int i = 0; i < torch.length; i++) worst = Math.max(worst, Math.abs(torch[i] - ort[i]));
+        assertTrue(worst <= 1e-5, "largest logit difference " + worst);
+        assertTrue(java.util.Arrays.stream(new double[] {torch[0], torch[1], torch[2]}).distinct().count() > 1, "logits are not trivial");
+    }
+}
