@@ -424,7 +424,7 @@ public final class RoundWorkflow {
         String parametersKey = "parameters/" + hash + ".safetensors";
         String onnxVersion = put(models, onnxKey, onnx);
         put(models, parametersKey, parameters);
-        String evaluation = new String(get(work, key(roundId, "evaluation.json")), StandardCharsets.UTF_8);
+        byte[] evaluation = get(work, key(roundId, "evaluation.json"));
         Map<String, Object> aggregate = parse(get(work, key(roundId, "aggregate.json")));
         Map<String, Object> receipt = new LinkedHashMap<>();
         receipt.put("format", Receipt.FORMAT);
@@ -435,13 +435,13 @@ public final class RoundWorkflow {
         receipt.put("model", hash);
         receipt.put("onnxSha256", onnxSha);
         receipt.put("updates", aggregate.get("updates"));
-        receipt.put("evaluation", parse(evaluation.getBytes(StandardCharsets.UTF_8)));
+        receipt.put("evaluation", parse(evaluation));
         String receiptKey = "receipts/" + roundId + ".json";
         if (findBlob(models, receiptKey) == null) {
             put(models, receiptKey, Receipt.sign(receipt, platformKey.get()).getBytes(StandardCharsets.UTF_8));
         }
         long version = registry.publish(new PublishedModel(r.templateId(), 0, roundId, hash, onnxSha, onnxKey, onnxVersion,
-                parametersKey, receiptKey, plan.rule(), plan.size(), evaluation, clock.instant()));
+                parametersKey, receiptKey, plan.rule(), plan.size(), new String(evaluation, StandardCharsets.UTF_8), clock.instant()));
         return published(roundId, version, hash, onnxSha);
     }
 

@@ -27,7 +27,7 @@ public final class AwsClients implements AutoCloseable {
     private final Env env;
     private final Region region;
     private final AwsCredentialsProvider credentials;
-    private final SdkHttpClient http = UrlConnectionHttpClient.create();
+    private final SdkHttpClient http = new RetryableIoHttpClient(UrlConnectionHttpClient.create());
     private DynamoDbClient dynamo;
     private S3Client s3;
     private S3Presigner presigner;

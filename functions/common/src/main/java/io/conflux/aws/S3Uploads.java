@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
@@ -55,7 +54,7 @@ public final class S3Uploads implements UploadUrlSigner, ObjectReader {
             byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
             if (bytes.length > maxBytes) throw new IOException("object " + key + " is larger than " + maxBytes + " bytes");
             return bytes;
-        } catch (S3Exception e) {
+        } catch (software.amazon.awssdk.core.exception.SdkException e) {
             throw new IOException("cannot read s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
         }
     }

@@ -8,7 +8,6 @@ import io.conflux.rounds.Round;
 import io.conflux.aws.Platform;
 import io.conflux.federation.TransientStepException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import java.util.Map;
 import java.util.function.Function;
@@ -31,9 +30,9 @@ public final class RoundTasks {
     }
 
     /**
-     * Runs one step. An I/O failure on the way to a service (a connection dropped mid-response, the SDK's
-     * client errors) is a {@link TransientStepException}, which the state machine retries with backoff;
-     * anything else ends the round as failed.
+     * Runs one step. A service the SDK could not reach, even after its own retries, is a
+     * {@link TransientStepException}, which the state machine retries with backoff (the work bucket's
+     * adapter already reports its I/O failures so); anything else ends the round as failed.
      */
     public Map<String, Object> run(RoundStep step, Map<String, Object> input) {
         String roundId = string(input, "roundId");
@@ -50,7 +49,7 @@ public final class RoundTasks {
                 case PUBLISH -> workflow.publish(roundId);
                 case FAIL -> workflow.fail(roundId, string(input, "error"), errorMessage(string(input, "cause")));
             };
-        } catch (UncheckedIOException | SdkClientException e) {
+        } catch (SdkClientException e) {
             throw new TransientStepException(step.functionName() + " of round " + roundId + ": " + e, e);
         }
     }

@@ -94,7 +94,7 @@ public final class LocalRuntime implements AutoCloseable {
         try {
             Files.createDirectories(dataDir);
             int port = apiPort == 0 ? freePort() : apiPort;
-            Wallet operator = operatorWallet(dataDir);
+            Wallet operator = keyFile(dataDir.resolve("operator.key"));
             // the round state machine's Task states call the round handlers, which need the platform built below
             AtomicReference<RoundTasks> tasks = new AtomicReference<>();
             sfn = new LocalStepFunctions((name, input) -> tasks.get().run(RoundStep.ofFunctionName(name), input));
@@ -202,10 +202,6 @@ public final class LocalRuntime implements AutoCloseable {
         api.close();
         platform.close();
         if (owned != null) owned.close();
-    }
-
-    private static Wallet operatorWallet(Path dataDir) throws IOException {
-        return keyFile(dataDir.resolve("operator.key"));
     }
 
     /** A wallet kept in a file readable only by its owner; created on first use. */
