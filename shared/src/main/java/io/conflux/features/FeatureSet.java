@@ -80,6 +80,17 @@ public final class FeatureSet {
      *                               this is a bug; the message names the feature and the candle
      */
     public FeatureMatrix compute(Candles candles) {
+        return compute(candles, null);
+    }
+
+    /** Told as columns are computed: {@code done} of {@code total} (one per feature per gap-free segment). */
+    @FunctionalInterface
+    public interface Progress {
+        void step(int done, int total);
+    }
+
+    /** As {@link #compute(Candles)}, telling {@code progress} (may be null) after each feature of each segment. */
+    public FeatureMatrix compute(Candles candles, Progress progress) {
         Objects.requireNonNull(candles, "candles");
         int columns = size();
         int rows = 0;
@@ -89,12 +100,17 @@ public final class FeatureSet {
         int[] segmentNo = new int[rows];
         int row = 0;
         List<Segment> segments = candles.segments();
+        int usable = 0, done = 0;
+        for (Segment s : segments) if (s.size() > warmUp) usable++;
         for (int sn = 0; sn < segments.size(); sn++) {
             Segment segment = segments.get(sn);
             if (segment.size() <= warmUp) continue;
             SegmentSeries series = new SegmentSeries(candles, segment);
             List<double[]> cols = new ArrayList<>(columns);
-            for (FeatureCatalog.Definition d : definitions) cols.add(d.column().apply(series));
+            for (FeatureCatalog.Definition d : definitions) {
+                cols.add(d.column().apply(series));
+                if (progress != null) progress.step(++done, usable * columns);
+            }
             for (int i = warmUp; i < segment.size(); i++, row++) {
                 candleIndex[row] = segment.from() + i;
                 segmentNo[row] = sn;

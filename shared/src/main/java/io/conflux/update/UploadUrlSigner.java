@@ -16,7 +16,12 @@ public interface UploadUrlSigner {
          * the HTTP client derives from the body and the URL (and must: it refuses to take them).
          */
         public HttpRequest request(byte[] body) {
-            HttpRequest.Builder b = HttpRequest.newBuilder(url).PUT(HttpRequest.BodyPublishers.ofByteArray(body));
+            return request(HttpRequest.BodyPublishers.ofByteArray(body));
+        }
+
+        /** The same PUT with a body publisher of its own (one that reports progress, say). */
+        public HttpRequest request(HttpRequest.BodyPublisher body) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(url).PUT(body);
             headers.forEach((k, v) -> {
                 if (!k.equalsIgnoreCase("content-length") && !k.equalsIgnoreCase("host")) b.header(k, v);
             });
