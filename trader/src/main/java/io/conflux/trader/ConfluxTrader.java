@@ -76,6 +76,13 @@ public final class ConfluxTrader implements Runnable {
         return commandLine(new ConfluxTrader());
     }
 
+    /** As {@link #commandLine()}, told whether output is a terminal and what the environment holds (for tests, and embedding). */
+    public static CommandLine commandLine(ConfluxTrader root, boolean terminal, Map<String, String> env) {
+        root.interactive = terminal;
+        root.env = env;
+        return commandLine(root);
+    }
+
     static CommandLine commandLine(ConfluxTrader root) {
         CommandLine cl = new CommandLine(root);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -329,11 +336,12 @@ public final class ConfluxTrader implements Runnable {
                 out.println("no rounds yet");
                 return 0;
             }
-            out.printf("%-38s %-10s %-4s %-22s %-30s %-14s %s%n", "ROUND", "STATUS", "OPEN", "DEADLINE", "VALIDATION (train before its start)", "RULE", "BASE");
+            out.printf("%-26s %-10s %-4s %-20s %-29s %-18s %s%n", "ROUND", "STATUS", "OPEN", "DEADLINE", "VALIDATION (train before)", "RULE", "BASE");
             for (JsonNode r : rounds) {
                 JsonNode p = r.path("policy");
-                out.printf("%-38s %-10s %-4s %-22s %-30s %-14s %s%n", r.get("roundId").asText(), r.get("status").asText(),
-                        r.path("acceptingUpdates").asBoolean() ? "yes" : "no", r.get("deadline").asText(),
+                out.printf("%-26s %-10s %-4s %-20s %-29s %-18s %s%n", r.get("roundId").asText(), r.get("status").asText(),
+                        r.path("acceptingUpdates").asBoolean() ? "yes" : "no",
+                        Instant.parse(r.get("deadline").asText()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
                         p.path("validationMarket").asText() + " " + p.path("validationFrom").asText().replace(":00Z", "Z"),
                         p.path("rule").asText(), shortHash(r.path("baseModel").asText()));
             }

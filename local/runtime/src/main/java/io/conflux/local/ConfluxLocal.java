@@ -2,6 +2,7 @@ package io.conflux.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.conflux.identity.Wallet;
+import io.conflux.trader.ConfluxClient;
 import io.conflux.model.ModelTemplate;
 import io.conflux.model.Tensor;
 import io.conflux.rounds.Round;
@@ -87,8 +88,8 @@ public final class ConfluxLocal implements Runnable {
                 System.out.println(rt.describe());
                 System.out.println("API listening on " + rt.apiUrl());
                 // the operator opens the round over HTTP; it closes as soon as every trader's update is in
-                HttpTrader operator = new HttpTrader(rt.apiUrl(), rt.operator());
-                operator.signIn();
+                ConfluxClient operator = new ConfluxClient(rt.apiUrl());
+                operator.signIn(rt.operator());
                 Map<String, Object> policy = Map.of("minUpdates", Math.min(2, traders), "maxUpdates", traders, "scoreBudget", 40);
                 JsonNode opened = operator.call("POST", "/rounds", Map.of("durationSeconds", common.roundMinutes * 60, "policy", policy));
                 Round round = rt.platform().rounds().get(opened.get("roundId").asText());
@@ -102,19 +103,21 @@ public final class ConfluxLocal implements Runnable {
                 System.out.println("(Until local training lands, each trader uploads a no-change update: all-zero tensor deltas.)");
                 List<String> failures = new ArrayList<>();
                 for (int i = 1; i <= traders; i++) {
-                    HttpTrader trader = new HttpTrader(rt.apiUrl(), Wallet.create());
-                    trader.signIn();
-                    String uploadId = trader.upload(noChange(round, trader.wallet().address(), 1000L * i));
+                    Wallet wallet = Wallet.create();
+                    ConfluxClient trader = new ConfluxClient(rt.apiUrl());
+                    trader.signIn(wallet);
+                    String uploadId = trader.upload(noChange(round, wallet.address(), 1000L * i), wallet);
                     JsonNode v = trader.verdict(round.roundId(), uploadId, Duration.ofSeconds(20));
-                    System.out.printf("  trader %d %s  upload %s  %s%n", i, trader.wallet().address(), uploadId, verdict(v));
+                    System.out.printf("  trader %d %s  upload %s  %s%n", i, wallet.address(), uploadId, verdict(v));
                     if (!"ACCEPTED".equals(v.get("status").asText())) failures.add("trader " + i + ": " + verdict(v));
                 }
-                HttpTrader mallory = new HttpTrader(rt.apiUrl(), Wallet.create());
-                mallory.signIn();
-                byte[] sealed = io.conflux.update.UpdateEnvelope.seal(noChange(round, mallory.wallet().address(), 1),
-                        mallory.wallet(), round.publicKey());
+                Wallet malloryWallet = Wallet.create();
+                ConfluxClient mallory = new ConfluxClient(rt.apiUrl());
+                mallory.signIn(malloryWallet);
+                byte[] sealed = io.conflux.update.UpdateEnvelope.seal(noChange(round, malloryWallet.address(), 1),
+                        malloryWallet, round.publicKey());
                 sealed[sealed.length - 1] ^= 1; // damaged in transit (or tampered with)
-                String bad = mallory.uploadBytes(round.roundId(), sealed);
+                String bad = mallory.put(mallory.ticket(round.roundId(), sealed.length), sealed, null);
                 JsonNode v = mallory.verdict(round.roundId(), bad, Duration.ofSeconds(20));
                 System.out.printf("  a damaged upload %s  %s%n", bad, verdict(v));
                 if (!"DECRYPTION_FAILED".equals(v.path("reason").asText())) failures.add("the damaged upload was not refused as DECRYPTION_FAILED");

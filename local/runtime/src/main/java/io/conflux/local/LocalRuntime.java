@@ -86,10 +86,19 @@ public final class LocalRuntime implements AutoCloseable {
      * (its own tables, buckets and queue); closing it leaves the stand-ins running.
      */
     public static LocalRuntime on(AwsTarget target, String stage, Path dataDir) {
-        return start(new LocalAws(target, stage), false, dataDir, 0);
+        return on(target, stage, dataDir, Map.of());
+    }
+
+    /** As {@link #on(AwsTarget, String, Path)}, with settings of the functions' environment replaced (e.g. where presigned URLs point). */
+    public static LocalRuntime on(AwsTarget target, String stage, Path dataDir, Map<String, String> settings) {
+        return start(new LocalAws(target, stage), false, dataDir, 0, settings);
     }
 
     private static LocalRuntime start(LocalAws aws, boolean ownsAws, Path dataDir, int apiPort) {
+        return start(aws, ownsAws, dataDir, apiPort, Map.of());
+    }
+
+    private static LocalRuntime start(LocalAws aws, boolean ownsAws, Path dataDir, int apiPort, Map<String, String> settings) {
         LocalStepFunctions sfn = null;
         try {
             Files.createDirectories(dataDir);
@@ -102,6 +111,7 @@ public final class LocalRuntime implements AutoCloseable {
             Map<String, String> vars = new HashMap<>(functionEnv(aws, dataDir, port, operator).asMap());
             vars.put(Settings.ENDPOINT_SFN, sfn.endpoint());
             vars.put(Settings.ROUND_STATE_MACHINE_ARN, stateMachine);
+            vars.putAll(settings);
             Env env = new Env(vars);
             Platform platform = new Platform(env, Clock.systemUTC());
             publishMarketData(platform);

@@ -10,6 +10,7 @@ import io.conflux.aws.Platform;
 import io.conflux.aws.Settings;
 import io.conflux.federation.Receipt;
 import io.conflux.identity.Wallet;
+import io.conflux.trader.ConfluxClient;
 import io.conflux.model.ModelParameters;
 import io.conflux.model.Tensor;
 import io.conflux.platform.PlatformException;
@@ -46,13 +47,13 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(SharedStandIns.class)
 class LocalRuntimeTest {
     private static LocalRuntime rt;
-    private static HttpTrader operator;
+    private static ConfluxClient operator;
 
     @BeforeAll
     static void start(LocalAws shared, @TempDir Path dir) throws Exception {
         rt = LocalRuntime.on(shared.target(), "rt", dir);
-        operator = new HttpTrader(rt.apiUrl(), rt.operator());
-        operator.signIn();
+        operator = new ConfluxClient(rt.apiUrl());
+        operator.signIn(rt.operator());
     }
 
     @AfterAll
@@ -72,7 +73,7 @@ class LocalRuntimeTest {
         assertEquals("2021-09-01T00:00:00Z", opened.at("/policy/validationFrom").asText());
 
         // a repeated start while the round collects is the same execution, not a second one
-        HttpTrader.Answer again = operator.answer("POST", "/rounds/" + roundId + "/workflow", null);
+        ConfluxClient.Answer again = operator.answer("POST", "/rounds/" + roundId + "/workflow", null);
         assertEquals(202, again.status());
         assertEquals(execution, again.json().get("workflowExecution").asText());
 
@@ -82,14 +83,15 @@ class LocalRuntimeTest {
         List<InMemorySource.Update> sent = new ArrayList<>();
         List<String> traders = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            HttpTrader t = new HttpTrader(rt.apiUrl(), Wallet.create());
-            t.signIn();
-            ModelUpdate u = TestUpdates.gaussian(round.template(), roundId, t.wallet().address(), 500 + i, 0.3 + 0.2 * i);
-            String upload = t.upload(u);
+            Wallet w = Wallet.create();
+            ConfluxClient t = new ConfluxClient(rt.apiUrl());
+            t.signIn(w);
+            ModelUpdate u = TestUpdates.gaussian(round.template(), roundId, w.address(), 500 + i, 0.3 + 0.2 * i);
+            String upload = t.upload(u, w);
             assertEquals("ACCEPTED", t.verdict(roundId, upload, Duration.ofSeconds(20)).get("status").asText());
             sent.add(new InMemorySource.Update(HexFormat.of().formatHex(UpdateEnvelope.sha256(UpdateEnvelope.payload(u))), u.sampleCount(),
                     Tensor.flatten(u.tensors())));
-            traders.add(t.wallet().address());
+            traders.add(w.address());
         }
 
         LocalStepFunctions.Execution run = rt.stepFunctions().await(execution, Duration.ofMinutes(3));
@@ -104,11 +106,11 @@ class LocalRuntimeTest {
         assertTrue(model.at("/evaluation/candidate/windows").asInt() > 100, model.get("evaluation").toString());
 
         // the presigned download is the ONNX file whose hash the registry (and later the chain) records
-        byte[] onnx = operator.download(model.at("/download/url").asText());
+        byte[] onnx = operator.download(java.net.URI.create(model.at("/download/url").asText()));
         assertEquals(model.get("onnxSha256").asText(), HexFormat.of().formatHex(UpdateEnvelope.sha256(onnx)));
         assertArrayEquals(expected.toOnnx(), onnx);
-        assertEquals(expected.hash(), ModelParameters.fromSafeTensors(operator.download(model.at("/parameters/url").asText())).hash());
-        Map<String, Object> receipt = Receipt.verify(new String(operator.download(model.at("/receipt/url").asText()), StandardCharsets.UTF_8),
+        assertEquals(expected.hash(), ModelParameters.fromSafeTensors(operator.download(java.net.URI.create(model.at("/parameters/url").asText()))).hash());
+        Map<String, Object> receipt = Receipt.verify(new String(operator.download(java.net.URI.create(model.at("/receipt/url").asText())), StandardCharsets.UTF_8),
                 rt.platform().platformKey().address());
         assertEquals(roundId, receipt.get("roundId"));
 
@@ -118,7 +120,7 @@ class LocalRuntimeTest {
         JsonNode list = operator.call("GET", "/models", null);
         assertEquals(model.get("version").asLong(), list.get(0).get("version").asLong(), "newest first");
         assertFalse(list.get(0).hasNonNull("download"), "the list carries no URLs");
-        HttpTrader.Answer missing = operator.answer("GET", "/models/999999", null);
+        ConfluxClient.Answer missing = operator.answer("GET", "/models/999999", null);
         assertEquals(404, missing.status());
         assertEquals("NO_MODEL", missing.json().get("error").asText());
         assertEquals(400, operator.answer("GET", "/models/current?templateId=nonsense", null).status());
@@ -133,7 +135,7 @@ class LocalRuntimeTest {
         }
         assertTrue(ppm == 0 || ppm == 1_000_000, "payout shares sum to one million or are all zero: " + ppm);
 
-        HttpTrader.Answer finished = operator.answer("POST", "/rounds/" + roundId + "/workflow", null);
+        ConfluxClient.Answer finished = operator.answer("POST", "/rounds/" + roundId + "/workflow", null);
         assertEquals(409, finished.status());
         assertEquals("ROUND_FINISHED", finished.json().get("error").asText());
     }
@@ -153,7 +155,7 @@ class LocalRuntimeTest {
         }
         assertEquals(RoundStatus.OPEN, rt.platform().rounds().get(roundId).status(), "the round was kept");
 
-        HttpTrader.Answer started = operator.answer("POST", "/rounds/" + roundId + "/workflow", null);
+        ConfluxClient.Answer started = operator.answer("POST", "/rounds/" + roundId + "/workflow", null);
         assertEquals(202, started.status(), started.json().toString());
         LocalStepFunctions.Execution run = rt.stepFunctions().await(started.json().get("workflowExecution").asText(), Duration.ofMinutes(1));
         assertTrue(run.succeeded(), run.error() + ": " + run.cause());
@@ -168,20 +170,20 @@ class LocalRuntimeTest {
 
     @Test
     void badRoundRequests_getSpecificErrors() throws Exception {
-        HttpTrader.Answer rule = operator.answer("POST", "/rounds", Map.of("durationSeconds", 60, "policy", policy(2, 0, "krum-ish")));
+        ConfluxClient.Answer rule = operator.answer("POST", "/rounds", Map.of("durationSeconds", 60, "policy", policy(2, 0, "krum-ish")));
         assertEquals(400, rule.status());
         assertEquals("INVALID_ROUND", rule.json().get("error").asText());
         Map<String, Object> when = new LinkedHashMap<>(policy(2, 0, "median"));
         when.put("validationFrom", "last tuesday");
-        HttpTrader.Answer window = operator.answer("POST", "/rounds", Map.of("durationSeconds", 60, "policy", when));
+        ConfluxClient.Answer window = operator.answer("POST", "/rounds", Map.of("durationSeconds", 60, "policy", when));
         assertEquals(400, window.status());
         assertEquals("INVALID_POLICY", window.json().get("error").asText());
-        HttpTrader.Answer quorum = operator.answer("POST", "/rounds", Map.of("durationSeconds", 60, "policy", policy(3, 2, "median")));
+        ConfluxClient.Answer quorum = operator.answer("POST", "/rounds", Map.of("durationSeconds", 60, "policy", policy(3, 2, "median")));
         assertEquals("INVALID_POLICY", quorum.json().get("error").asText(), quorum.json().toString());
 
-        HttpTrader trader = new HttpTrader(rt.apiUrl(), Wallet.create());
-        trader.signIn();
-        HttpTrader.Answer notOperator = trader.answer("POST", "/rounds", Map.of("durationSeconds", 60));
+        ConfluxClient trader = new ConfluxClient(rt.apiUrl());
+        trader.signIn(Wallet.create());
+        ConfluxClient.Answer notOperator = trader.answer("POST", "/rounds", Map.of("durationSeconds", 60));
         assertEquals(403, notOperator.status());
         assertEquals(404, trader.answer("GET", "/rounds/r-nowhere/scores", null).status());
         assertEquals(403, trader.answer("POST", "/rounds/r-nowhere/workflow", null).status());
