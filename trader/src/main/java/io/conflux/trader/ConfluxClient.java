@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.conflux.identity.SignInService;
 import io.conflux.identity.Wallet;
+import io.conflux.model.ModelParameters;
+import io.conflux.model.ModelTemplate;
+import io.conflux.rounds.Round;
 import io.conflux.update.ModelUpdate;
 import io.conflux.update.UpdateEnvelope;
 import io.conflux.update.UploadUrlSigner;
@@ -130,6 +133,19 @@ public final class ConfluxClient {
         JsonNode round = round(update.roundId());
         byte[] sealed = UpdateEnvelope.seal(update, wallet, Base64.getDecoder().decode(round.get("publicKey").asText()));
         return put(ticket(update.roundId(), sealed.length), sealed, null);
+    }
+
+    /** The parameters a round starts from: genesis is rebuilt here; a published model is downloaded and its hash checked. */
+    public ModelParameters baseModel(String hash, ModelTemplate template) throws IOException {
+        if (Round.GENESIS.equals(hash)) return ModelParameters.genesis(template);
+        for (JsonNode m : call("GET", "/models?templateId=" + template.id(), null)) {
+            if (!hash.equals(m.get("parametersHash").asText())) continue;
+            JsonNode full = call("GET", "/models/" + m.get("version").asLong() + "?templateId=" + template.id(), null);
+            ModelParameters p = ModelParameters.fromSafeTensors(download(URI.create(full.at("/parameters/url").asText())));
+            if (!p.hash().equals(hash)) throw new IOException("the downloaded base model hashes to " + p.hash() + ", not the round's " + hash);
+            return p;
+        }
+        throw new IOException("the round's base model " + hash + " is not among the published models");
     }
 
     /** PUTs the bytes to the ticket's URL, retrying transient failures; {@code progress} (may be null) hears bytes sent. */

@@ -434,7 +434,10 @@ public final class ConfluxTrader implements Runnable {
             out.printf("windows   %d training %s, %d validation; normalization fitted on the training windows only%n", data.training().size(),
                     Arrays.toString(data.training().classCounts()), data.validation().size());
 
-            ModelParameters base = baseModel(c, round, template, out);
+            String baseHash = round.get("baseModel").asText();
+            ModelParameters base = c.baseModel(baseHash, template);
+            out.println("base      " + (Round.GENESIS.equals(baseHash) ? "genesis model of " + template.id() : "published model " + shortHash(baseHash)
+                    + " (downloaded, hash checked)"));
             RandomGenerator noise = dpSeed != null ? new SplittableRandom(dpSeed) : new SecureRandom();
             TrainingJob.Outcome o;
             long t0 = System.nanoTime();
@@ -470,24 +473,6 @@ public final class ConfluxTrader implements Runnable {
             out.printf("update    %s: %d samples, norm %.4f, for round %s (bound %s)%n", file, o.update().sampleCount(), o.uploadNorm(), id, spec.normBound());
             out.println("next      conflux-trader upload --round " + id);
             return 0;
-        }
-
-        /** The round's base model: genesis is rebuilt here; a published one is downloaded and its hash checked. */
-        static ModelParameters baseModel(ConfluxClient c, JsonNode round, ModelTemplate template, PrintWriter out) throws IOException {
-            String hash = round.get("baseModel").asText();
-            if (Round.GENESIS.equals(hash)) {
-                out.println("base      genesis model of " + template.id());
-                return ModelParameters.genesis(template);
-            }
-            for (JsonNode m : c.call("GET", "/models?templateId=" + template.id(), null)) {
-                if (!hash.equals(m.get("parametersHash").asText())) continue;
-                JsonNode full = c.call("GET", "/models/" + m.get("version").asLong() + "?templateId=" + template.id(), null);
-                ModelParameters p = ModelParameters.fromSafeTensors(c.download(URI.create(full.at("/parameters/url").asText())));
-                if (!p.hash().equals(hash)) throw new IOException("the downloaded base model hashes to " + p.hash() + ", not the round's " + hash);
-                out.println("base      model version " + m.get("version").asLong() + " (" + shortHash(hash) + "), published by round " + m.get("roundId").asText());
-                return p;
-            }
-            throw new IOException("the round's base model " + hash + " is not among the published models");
         }
     }
 

@@ -2,7 +2,11 @@ package io.conflux.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.conflux.identity.Wallet;
+import io.conflux.features.Candles;
+import io.conflux.model.ModelParameters;
 import io.conflux.trader.ConfluxClient;
+import io.conflux.trader.LocalTrainer;
+import io.conflux.trader.TrainingJob;
 import io.conflux.model.ModelTemplate;
 import io.conflux.model.Tensor;
 import io.conflux.rounds.Round;
@@ -78,6 +82,9 @@ public final class ConfluxLocal implements Runnable {
         @Option(names = "--traders", description = "How many traders take part (default: ${DEFAULT-VALUE}).", defaultValue = "3")
         int traders;
 
+        @Option(names = "--epochs", description = "Training epochs per trader (default: ${DEFAULT-VALUE}).", defaultValue = "2")
+        int epochs;
+
         @Option(names = "--serve", description = "Keep serving after the walk-through, until Ctrl-C.")
         boolean serve;
 
@@ -100,15 +107,21 @@ public final class ConfluxLocal implements Runnable {
                 System.out.println();
                 System.out.println("Walk-through: " + traders + " traders sign in (EIP-4361), seal an update for the round (HPKE + wallet signature),");
                 System.out.println("upload it through a presigned URL, and the S3 event -> SQS -> ingest path records the verdict.");
-                System.out.println("(Until local training lands, each trader uploads a no-change update: all-zero tensor deltas.)");
+                System.out.println("Each trader first trains the round's LSTM on their own stretch of BTC-USDT hourly candles (PyTorch, "
+                        + epochs + " epochs), from the round's base model, with only candles before the validation window.");
+                Candles market = marketCandles("btc-usdt-1h");
                 List<String> failures = new ArrayList<>();
                 for (int i = 1; i <= traders; i++) {
                     Wallet wallet = Wallet.create();
                     ConfluxClient trader = new ConfluxClient(rt.apiUrl());
                     trader.signIn(wallet);
-                    String uploadId = trader.upload(noChange(round, wallet.address(), 1000L * i), wallet);
+                    ModelParameters base = trader.baseModel(round.baseModel(), round.template());
+                    TrainingJob.Outcome trained = train(round, base, market, wallet.address(), i, traders, epochs);
+                    String uploadId = trader.upload(trained.update(), wallet);
                     JsonNode v = trader.verdict(round.roundId(), uploadId, Duration.ofSeconds(20));
-                    System.out.printf("  trader %d %s  upload %s  %s%n", i, wallet.address(), uploadId, verdict(v));
+                    LocalTrainer.Epoch best = trained.training().history().get(trained.training().bestEpoch() - 1);
+                    System.out.printf("  trader %d %s  %,d windows to %s, validation loss %.4f acc %.3f  upload %s  %s%n", i, wallet.address(),
+                            trained.update().sampleCount(), trained.update().dataEnd(), best.validationLoss(), best.validationAccuracy(), uploadId, verdict(v));
                     if (!"ACCEPTED".equals(v.get("status").asText())) failures.add("trader " + i + ": " + verdict(v));
                 }
                 Wallet malloryWallet = Wallet.create();
@@ -166,6 +179,26 @@ public final class ConfluxLocal implements Runnable {
             String s = v.get("status").asText();
             return "REJECTED".equals(s) ? s + " (" + v.path("reason").asText() + ": " + v.path("detail").asText() + ")"
                     : s + (v.hasNonNull("contentHash") ? " (content " + v.get("contentHash").asText().substring(0, 12) + "...)" : "");
+        }
+
+        /**
+         * Trader {@code i} of {@code n} holds the i-th of n consecutive stretches of the two and a half years of
+         * hourly candles before the round's validation window, and trains on them as `conflux-trader train` does.
+         */
+        private static TrainingJob.Outcome train(Round round, ModelParameters base, Candles market, String trader, int i, int n, int epochs) {
+            Instant end = round.policy().validation().from();
+            Instant start = end.minus(Duration.ofDays(913));
+            long span = Duration.between(start, end).toHours() / n;
+            Candles mine = market.slice(start.plus(Duration.ofHours(span * (i - 1))), start.plus(Duration.ofHours(span * i)));
+            TrainingJob.RoundSpec spec = new TrainingJob.RoundSpec(round.roundId(), round.template(), end, round.normBound());
+            TrainingJob.Prepared data = TrainingJob.prepare(mine, spec, 0.15, null);
+            return TrainingJob.train(base, spec, data, new LocalTrainer.Options(epochs, 64, 1e-3f, 3, 7 + i), null, null, trader, null);
+        }
+
+        private static Candles marketCandles(String market) throws java.io.IOException {
+            try (var in = ConfluxLocal.class.getResourceAsStream("/market/" + market + ".csv")) {
+                return Candles.readCsv(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8), market);
+            }
         }
 
         private static ModelUpdate noChange(Round round, String trader, long samples) {
