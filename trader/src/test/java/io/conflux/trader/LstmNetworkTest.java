@@ -61,17 +61,53 @@ class LstmNetworkTest {
         try (LstmNetwork net = LstmNetwork.of(p)) {
             torch = net.logits(x, batch);
         }
+        assertSameLogits(torch, onnxRuntime(dir, p, x, batch), batch);
+    }
+
+    @Test
+    void aTrainedNetwork_exportsToTensorsOnWhichOnnxRuntimeGivesItsLogits(@TempDir Path dir) throws Exception {
+        int batch = 16, per = T.window() * T.features();
+        SplittableRandom r = new SplittableRandom(5);
+        float[] x = new float[batch * per];
+        float[] y = new float[batch];
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+        for (int i = 0; i < batch; i++) y[i] = r.nextInt(T.classes());
+        float[] torch;
+        ModelParameters exported;
+        try (LstmNetwork net = LstmNetwork.of(ModelParameters.genesis(T));
+             ai.djl.training.Trainer trainer = net.model().newTrainer(new ai.djl.training.DefaultTrainingConfig(ai.djl.training.loss.Loss.softmaxCrossEntropyLoss())
+                     .optOptimizer(ai.djl.training.optimizer.Optimizer.adam().optLearningRateTracker(ai.djl.training.tracker.Tracker.fixed(0.05f)).build()))) {
+            trainer.initialize(new Shape(batch, T.window(), T.features()));
+            net.load(ModelParameters.genesis(T));
+            for (int step = 0; step < 5; step++) {
+                try (NDManager nd = trainer.getManager().newSubManager(); ai.djl.training.GradientCollector gc = trainer.newGradientCollector()) {
+                    NDList pred = trainer.forward(new NDList(nd.create(x, new Shape(batch, T.window(), T.features()))));
+                    gc.backward(trainer.getLoss().evaluate(new NDList(nd.create(y)), pred));
+                }
+                trainer.step();
+            }
+            torch = net.logits(x, batch); // the live network, as training left it
+            exported = net.parameters();
+        }
+        assertNotEquals(ModelParameters.genesis(T).hash(), exported.hash(), "training moved the weights");
+        assertSameLogits(torch, onnxRuntime(dir, exported, x, batch), batch);
+    }
+
+    private static float[] onnxRuntime(Path dir, ModelParameters p, float[] x, int batch) throws Exception {
         Files.write(dir.resolve("model.onnx"), p.toOnnx());
-        float[] ort;
         try (Model m = Model.newInstance("model", "OnnxRuntime")) {
             m.load(dir, "model");
             try (Predictor<NDList, NDList> pred = m.newPredictor(new NoopTranslator()); NDManager nd = NDManager.newBaseManager("OnnxRuntime")) {
                 NDList in = new NDList(nd.create(x, new Shape(batch, T.window(), T.features())));
                 in.get(0).setName(OnnxExport.INPUT);
-                ort = pred.predict(in).get(OnnxExport.LOGITS).toFloatArray();
+                return pred.predict(in).get(OnnxExport.LOGITS).toFloatArray();
             }
         }
+    }
+
+    private static void assertSameLogits(float[] torch, float[] ort, int batch) {
         assertEquals(batch * T.classes(), torch.length);
+        assertEquals(torch.length, ort.length);
         double worst = 0;
         for (int i = 0; i < torch.length; i++) worst = Math.max(worst, Math.abs(torch[i] - ort[i]));
         assertTrue(worst <= 1e-5, "largest logit difference " + worst);
