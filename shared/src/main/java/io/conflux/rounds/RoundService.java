@@ -119,7 +119,7 @@ public final class RoundService {
         double bound = req.normBound() != null ? req.normBound() : DEFAULT_NORM_BOUND;
         RoundPolicy policy = req.policy() != null ? req.policy() : defaults;
         try {
-            policy.checkedFor(bound);
+            policy.checkedFor(bound, template.parameterCount());
         } catch (IllegalArgumentException e) {
             throw PlatformException.badRequest("INVALID_ROUND", e.getMessage());
         }

@@ -22,6 +22,7 @@ public enum RejectionReason {
     TEMPLATE_MISMATCH("the tensors do not exactly match the round's model template (names, shapes, dtype)"),
     NON_FINITE("the update contains NaN or infinite values"),
     NORM_EXCEEDED("the update's L2 norm is larger than the round's norm bound"),
+    DP_NOISE_MISSING("the round requires differential privacy and the update's norm is below the noise floor: it cannot carry the required noise"),
     OVERLAPS_VALIDATION("the update's training data reaches into the round's validation window (training must end before it)"),
     REPLAY_UPLOAD_ID("a different object was already decided for this upload id"),
     REPLAY_CONTENT("the same update (by content hash) was already accepted");

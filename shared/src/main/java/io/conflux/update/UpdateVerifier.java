@@ -6,6 +6,7 @@ import io.conflux.model.ModelTemplate;
 import io.conflux.model.Tensor;
 import io.conflux.model.TensorSpec;
 import io.conflux.rounds.Round;
+import io.conflux.rounds.RoundPolicy;
 import io.conflux.rounds.UploadKey;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -66,6 +67,12 @@ public final class UpdateVerifier {
         double norm = update.l2Norm();
         if (norm > round.normBound()) {
             throw new UpdateRejectedException(NORM_EXCEEDED, "L2 norm " + norm + " > bound " + round.normBound());
+        }
+        RoundPolicy.Privacy dp = round.policy().privacy();
+        if (dp != null && norm < dp.noiseFloor(round.template().parameterCount())) {
+            throw new UpdateRejectedException(DP_NOISE_MISSING, String.format("L2 norm %s < %.4f, 90%% of the norm of the noise the round requires "
+                    + "(clip %s, noise multiplier %s, %d values)", norm, dp.noiseFloor(round.template().parameterCount()), dp.clip(), dp.noiseMultiplier(),
+                    round.template().parameterCount()));
         }
         return new Verified(update, signed.contentHash(), norm);
     }

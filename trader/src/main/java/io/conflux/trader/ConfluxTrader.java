@@ -400,7 +400,6 @@ public final class ConfluxTrader implements Runnable {
         @Override
         public Integer call() throws Exception {
             if ((dpClip == null) != (dpNoise == null)) throw new UserError("differential privacy needs both --dp-clip and --dp-noise");
-            DifferentialPrivacy.Params dp = dpClip == null ? null : new DifferentialPrivacy.Params(dpClip, dpNoise);
             LocalTrainer.Options options;
             try {
                 options = new LocalTrainer.Options(epochs, batchSize, learningRate, patience, seed);
@@ -416,6 +415,7 @@ public final class ConfluxTrader implements Runnable {
                 throw new UserError("round " + id + " does not take updates (status " + round.get("status").asText() + ", deadline "
                         + round.get("deadline").asText() + "): `conflux-trader rounds` lists the open ones");
             }
+            DifferentialPrivacy.Params dp = privacy(round.path("policy"), id);
             ModelTemplate template = ModelTemplate.parse(round.get("templateId").asText());
             TrainingJob.RoundSpec spec = new TrainingJob.RoundSpec(id, template, Instant.parse(round.at("/policy/validationFrom").asText()),
                     round.get("normBound").asDouble());
@@ -464,8 +464,9 @@ public final class ConfluxTrader implements Runnable {
                 DifferentialPrivacy.Guarantee one = DifferentialPrivacy.guarantee(List.of(dp), dpDelta);
                 releases.add(dp);
                 DifferentialPrivacy.Guarantee total = DifferentialPrivacy.guarantee(releases, dpDelta);
-                out.printf("privacy   clip %s, noise %s x clip (noise norm %.4f); this round (epsilon %.3f, delta %s); with your %d earlier DP upload(s) "
-                                + "(epsilon %.3f, delta %s) - RDP accountant, your whole training set as the unit%n", dp.clip(), dp.noiseMultiplier(),
+                out.printf("privacy   %sclip %s, noise %s x clip (noise norm %.4f); this round (epsilon %.3f, delta %s); with your %d earlier DP upload(s) "
+                                + "(epsilon %.3f, delta %s) - RDP accountant, your whole training set as the unit%n",
+                        round.at("/policy/dpClip").isNumber() ? "required by the round: " : "", dp.clip(), dp.noiseMultiplier(),
                         o.privacy().noiseNorm(), one.epsilon(), dpDelta, releases.size() - 1, total.epsilon(), dpDelta);
             } else {
                 Files.deleteIfExists(dpFile);
@@ -473,6 +474,18 @@ public final class ConfluxTrader implements Runnable {
             out.printf("update    %s: %d samples, norm %.4f, for round %s (bound %s)%n", file, o.update().sampleCount(), o.uploadNorm(), id, spec.normBound());
             out.println("next      conflux-trader upload --round " + id);
             return 0;
+        }
+
+        /** The trader's DP settings, or the round's when it requires DP (a trader may add noise to it, never take any away). */
+        private DifferentialPrivacy.Params privacy(JsonNode policy, String roundId) {
+            if (!policy.hasNonNull("dpClip")) return dpClip == null ? null : new DifferentialPrivacy.Params(dpClip, dpNoise);
+            double clip = policy.get("dpClip").asDouble(), z = policy.get("dpNoiseMultiplier").asDouble();
+            if (dpClip == null) return new DifferentialPrivacy.Params(clip, z);
+            if (dpClip != clip || dpNoise < z) {
+                throw new UserError("round " + roundId + " requires differential privacy with clip " + clip + " and a noise multiplier of at least " + z
+                        + ": leave out --dp-clip/--dp-noise to use them, or keep the clip and raise the noise");
+            }
+            return new DifferentialPrivacy.Params(dpClip, dpNoise);
         }
     }
 

@@ -39,19 +39,26 @@ final class Dto {
     record OpenRoundRequest(@Nullable String roundId, @Nullable String templateId, @Nullable Long durationSeconds,
                             @Nullable Long maxUpdateBytes, @Nullable Double normBound, @Nullable PolicyRequest policy) {}
 
-    /** What a round opened with a policy changes from the defaults; absent fields keep them. */
+    /**
+     * What a round opened with a policy changes from the defaults; absent fields keep them. {@code dpClip} and
+     * {@code dpNoiseMultiplier} (both or neither) make differential privacy a requirement of the round.
+     */
     @Serdeable
     record PolicyRequest(@Nullable Integer minUpdates, @Nullable Integer maxUpdates, @Nullable String rule,
                          @Nullable String validationMarket, @Nullable String validationFrom, @Nullable String validationTo,
-                         @Nullable Integer scoreBudget, @Nullable Long seed) {
+                         @Nullable Integer scoreBudget, @Nullable Long seed, @Nullable Double dpClip, @Nullable Double dpNoiseMultiplier) {
         RoundPolicy over(RoundPolicy d) {
+            if ((dpClip == null) != (dpNoiseMultiplier == null)) {
+                throw PlatformException.badRequest("INVALID_POLICY", "differential privacy needs both dpClip and dpNoiseMultiplier");
+            }
             try {
                 var v = d.validation();
                 return new RoundPolicy(or(minUpdates, d.minUpdates()), or(maxUpdates, d.maxUpdates()), or(rule, d.rule()),
                         new RoundPolicy.Validation(or(validationMarket, v.market()),
                                 validationFrom == null ? v.from() : Instant.parse(validationFrom),
                                 validationTo == null ? v.to() : Instant.parse(validationTo)),
-                        or(scoreBudget, d.scoreBudget()), or(seed, d.seed()));
+                        or(scoreBudget, d.scoreBudget()), or(seed, d.seed()),
+                        dpClip == null ? d.privacy() : new RoundPolicy.Privacy(dpClip, dpNoiseMultiplier));
             } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
                 throw PlatformException.badRequest("INVALID_POLICY", e.getMessage());
             }
@@ -64,10 +71,11 @@ final class Dto {
 
     @Serdeable
     record Policy(int minUpdates, int maxUpdates, String rule, String validationMarket, String validationFrom, String validationTo,
-                  int scoreBudget, long seed) {
+                  int scoreBudget, long seed, @Nullable Double dpClip, @Nullable Double dpNoiseMultiplier) {
         static Policy of(RoundPolicy p) {
             return new Policy(p.minUpdates(), p.maxUpdates(), p.rule(), p.validation().market(), p.validation().from().toString(),
-                    p.validation().to().toString(), p.scoreBudget(), p.seed());
+                    p.validation().to().toString(), p.scoreBudget(), p.seed(), p.privacy() == null ? null : p.privacy().clip(),
+                    p.privacy() == null ? null : p.privacy().noiseMultiplier());
         }
     }
 

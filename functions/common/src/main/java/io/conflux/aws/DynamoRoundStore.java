@@ -33,7 +33,10 @@ public final class DynamoRoundStore implements RoundStore {
                     .n("minUpdates", r.policy().minUpdates()).n("maxUpdates", r.policy().maxUpdates()).s("rule", r.policy().rule())
                     .s("validationMarket", r.policy().validation().market()).t("validationFrom", r.policy().validation().from())
                     .t("validationTo", r.policy().validation().to()).n("scoreBudget", r.policy().scoreBudget())
-                    .n("seed", r.policy().seed()).s("baseModel", r.baseModel()).s("statusReason", r.statusReason())
+                    .n("seed", r.policy().seed())
+                    .n("dpClip", r.policy().privacy() == null ? null : r.policy().privacy().clip())
+                    .n("dpNoiseMultiplier", r.policy().privacy() == null ? null : r.policy().privacy().noiseMultiplier())
+                    .s("baseModel", r.baseModel()).s("statusReason", r.statusReason())
                     .n("modelVersion", r.modelVersion()).build()));
         } catch (ConditionalCheckFailedException e) {
             throw new IllegalStateException("round " + r.roundId() + " exists");
@@ -82,7 +85,8 @@ public final class DynamoRoundStore implements RoundStore {
     static Round toRound(Map<String, AttributeValue> i) {
         RoundPolicy policy = new RoundPolicy(Attrs.n(i, "minUpdates").intValue(), Attrs.n(i, "maxUpdates").intValue(), Attrs.s(i, "rule"),
                 new RoundPolicy.Validation(Attrs.s(i, "validationMarket"), Attrs.t(i, "validationFrom"), Attrs.t(i, "validationTo")),
-                Attrs.n(i, "scoreBudget").intValue(), Attrs.n(i, "seed"));
+                Attrs.n(i, "scoreBudget").intValue(), Attrs.n(i, "seed"),
+                i.containsKey("dpClip") ? new RoundPolicy.Privacy(Attrs.d(i, "dpClip"), Attrs.d(i, "dpNoiseMultiplier")) : null);
         Long version = Attrs.n(i, "modelVersion");
         return new Round(Attrs.s(i, "roundId"), Attrs.s(i, "templateId"), RoundStatus.valueOf(Attrs.s(i, "status")),
                 Attrs.t(i, "openedAt"), Attrs.t(i, "deadline"), Attrs.n(i, "maxUpdateBytes"), Attrs.d(i, "normBound"),

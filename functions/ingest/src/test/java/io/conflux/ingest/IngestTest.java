@@ -9,6 +9,7 @@ import io.conflux.model.ModelTemplate;
 import io.conflux.model.Tensor;
 import io.conflux.resources.ConfluxResources;
 import io.conflux.rounds.Round;
+import io.conflux.rounds.RoundPolicy;
 import io.conflux.rounds.RoundService;
 import io.conflux.rounds.RoundStatus;
 import io.conflux.rounds.UploadKey;
@@ -157,6 +158,14 @@ class IngestTest {
         ModelUpdate nanUpdate = new ModelUpdate(nan.roundId(), nan.trader(), nan.createdAt(), nan.sampleCount(), nan.templateId(), withNan, nan.dataEnd());
         seen.add(expect(NON_FINITE, flow.upload(t.session, round, t.seal(round, nanUpdate))));
         seen.add(expect(NORM_EXCEEDED, flow.upload(t.session, round, t.seal(round, t.update(round, 12, 10.5)))));
+        // a round that requires DP (clip 0.05, noise 1 x clip): noise alone has norm 0.05 x sqrt(7,523) = 4.34 over the standard template
+        RoundPolicy d = flow.platform.rounds().defaults();
+        Round dpRound = flow.platform.rounds().open(new RoundService.OpenRequest(null, null, Duration.ofMinutes(30), null, 10.0,
+                new RoundPolicy(d.minUpdates(), d.maxUpdates(), d.rule(), d.validation(), d.scoreBudget(), d.seed(), new RoundPolicy.Privacy(0.05, 1.0))));
+        UploadRecord quiet = flow.upload(t.session, dpRound, t.seal(dpRound, t.update(dpRound, 16, 1.0)));
+        seen.add(expect(DP_NOISE_MISSING, quiet));
+        assertTrue(quiet.detail().contains("3.9"), "the floor is 90% of 4.34: " + quiet.detail());
+        assertEquals(UploadStatus.ACCEPTED, flow.upload(t.session, dpRound, t.seal(dpRound, t.update(dpRound, 17, 4.4))).status(), "a noised one passes");
         ModelUpdate fine = t.update(round, 15, 1.0);
         ModelUpdate peeked = new ModelUpdate(fine.roundId(), fine.trader(), fine.createdAt(), fine.sampleCount(), fine.templateId(), fine.tensors(),
                 round.policy().validation().from()); // its last candle is the validation window's first

@@ -180,6 +180,23 @@ class LocalRuntimeTest {
         assertEquals("INVALID_POLICY", window.json().get("error").asText());
         ConfluxClient.Answer quorum = operator.answer("POST", "/rounds", Map.of("durationSeconds", 60, "policy", policy(3, 2, "median")));
         assertEquals("INVALID_POLICY", quorum.json().get("error").asText(), quorum.json().toString());
+        // differential privacy: both settings or neither, a meaningful noise, and noised updates must fit the norm bound
+        Map<String, Object> halfDp = new LinkedHashMap<>(policy(1, 1, "fedavg"));
+        halfDp.put("dpClip", 0.05);
+        assertEquals("INVALID_POLICY", operator.answer("POST", "/rounds", Map.of("durationSeconds", 60, "policy", halfDp)).json().get("error").asText());
+        halfDp.put("dpNoiseMultiplier", 0.1);
+        ConfluxClient.Answer weak = operator.answer("POST", "/rounds", Map.of("durationSeconds", 60, "policy", halfDp));
+        assertTrue(weak.json().get("message").asText().contains("at least 0.3"), weak.json().toString());
+        halfDp.put("dpNoiseMultiplier", 3.0); // noise norm 3 x 0.05 x sqrt(7,523) = 13 > the bound 10
+        ConfluxClient.Answer tooLoud = operator.answer("POST", "/rounds", Map.of("durationSeconds", 60, "policy", halfDp));
+        assertEquals("INVALID_ROUND", tooLoud.json().get("error").asText());
+        assertTrue(tooLoud.json().get("message").asText().contains("lower the DP clip or raise the bound"), tooLoud.json().toString());
+        halfDp.put("dpNoiseMultiplier", 1.0);
+        ConfluxClient.Answer dp = operator.answer("POST", "/rounds", Map.of("durationSeconds", 60, "policy", halfDp));
+        assertEquals(201, dp.status(), dp.json().toString());
+        assertEquals(0.05, dp.json().at("/policy/dpClip").asDouble());
+        assertEquals(1.0, operator.call("GET", "/rounds/" + dp.json().get("roundId").asText(), null).at("/policy/dpNoiseMultiplier").asDouble(),
+                "the requirement is stored with the round");
 
         ConfluxClient trader = new ConfluxClient(rt.apiUrl());
         trader.signIn(Wallet.create());

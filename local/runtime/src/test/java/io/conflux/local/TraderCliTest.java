@@ -91,6 +91,8 @@ class TraderCliTest {
         policy.put("validationFrom", VALIDATION_FROM.toString());
         policy.put("validationTo", "2021-09-15T00:00:00Z");
         policy.put("scoreBudget", 10);
+        policy.put("dpClip", 0.05); // the round requires differential privacy: the client applies it
+        policy.put("dpNoiseMultiplier", 1.0);
         JsonNode opened = operator.call("POST", "/rounds", Map.of("durationSeconds", 600, "policy", policy));
         String roundId = opened.get("roundId").asText();
 
@@ -131,6 +133,10 @@ class TraderCliTest {
         assertEquals(0, train.exit(), train.err());
         assertTrue(train.err().contains("epoch  2/2"), "one progress line per epoch with loss and accuracy: " + train.err());
         assertTrue(train.out().contains("data ends 2021-08-31T23:00:00Z"), train.out());
+        assertTrue(train.out().contains("privacy   required by the round: clip 0.05, noise 1.0 x clip"), train.out());
+        Run weaker = cli(home, pass, "train", "--candles", candles.toString(), "--dp-clip", "0.05", "--dp-noise", "0.5");
+        assertEquals(1, weaker.exit());
+        assertTrue(weaker.err().contains("requires differential privacy with clip 0.05 and a noise multiplier of at least 1.0"), weaker.err());
 
         // the single jar trains too (PyTorch's native library from inside the jar), on the same home
         Path jar = Path.of(System.getProperty("user.dir")).resolve("../../trader/target/conflux-trader.jar").normalize();
@@ -141,7 +147,7 @@ class TraderCliTest {
         String jarOut = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(3, TimeUnit.MINUTES));
         assertEquals(0, p.exitValue(), jarOut);
-        assertTrue(jarOut.contains("privacy   clip 0.05, noise 1.0 x clip") && jarOut.contains("epsilon"), jarOut);
+        assertTrue(jarOut.contains("privacy   required by the round: clip 0.05, noise 1.0 x clip") && jarOut.contains("epsilon"), jarOut);
 
         Run upload = cli(home, pass, "upload");
         assertEquals(0, upload.exit(), upload.out() + upload.err());
