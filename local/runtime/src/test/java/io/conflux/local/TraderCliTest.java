@@ -226,6 +226,12 @@ class TraderCliTest {
             json.fieldNames().forEachRemaining(f -> assertTrue(allowedFields.contains(f), "field " + f + " in " + r.line()));
         }
         assertTrue(Files.readString(home.resolve("uploads.json")).contains(roundId));
+
+        // 5. nor the wallet's key, in hex or in binary
+        byte[] key = io.conflux.trader.Keystore.decrypt(Files.readString(home.resolve("wallet.json")), "a long passphrase".toCharArray()).privateKey();
+        assertFalse(wire.contains(java.util.HexFormat.of().formatHex(key)));
+        assertFalse(wire.contains(java.util.HexFormat.of().withUpperCase().formatHex(key)));
+        assertFalse(wire.contains(new String(key, StandardCharsets.ISO_8859_1)));
     }
 
     record Request(String line, byte[] body) {}
