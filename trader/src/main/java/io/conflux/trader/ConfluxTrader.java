@@ -203,7 +203,7 @@ public final class ConfluxTrader implements Runnable {
 
     // ---------------------------------------------------------------------------------------------- wallet
 
-    @Command(name = "wallet", description = "Create, import or show the wallet that signs your updates.",
+    @Command(mixinStandardHelpOptions = true, name = "wallet", description = "Create, import or show the wallet that signs your updates.",
             subcommands = {WalletCommand.New.class, WalletCommand.Import.class, WalletCommand.Show.class})
     static final class WalletCommand implements Runnable {
         @ParentCommand
@@ -251,7 +251,7 @@ public final class ConfluxTrader implements Runnable {
             }
         }
 
-        @Command(name = "new", description = "Create a new wallet, its key encrypted with a passphrase.")
+        @Command(mixinStandardHelpOptions = true, name = "new", description = "Create a new wallet, its key encrypted with a passphrase.")
         static final class New extends Writing {
             @Override
             public Integer call() throws Exception {
@@ -259,7 +259,7 @@ public final class ConfluxTrader implements Runnable {
             }
         }
 
-        @Command(name = "import", description = "Import an existing private key (hex) and encrypt it with a passphrase.")
+        @Command(mixinStandardHelpOptions = true, name = "import", description = "Import an existing private key (hex) and encrypt it with a passphrase.")
         static final class Import extends Writing {
             @Option(names = "--key-file", description = "A file holding the private key as hex (else it is read from a hidden prompt or standard input).")
             Path keyFile;
@@ -282,7 +282,7 @@ public final class ConfluxTrader implements Runnable {
             }
         }
 
-        @Command(name = "show", description = "Print the wallet's address (never the key).")
+        @Command(mixinStandardHelpOptions = true, name = "show", description = "Print the wallet's address (never the key).")
         static final class Show implements Callable<Integer> {
             @ParentCommand
             WalletCommand wallet;
@@ -297,7 +297,7 @@ public final class ConfluxTrader implements Runnable {
 
     // ----------------------------------------------------------------------------------------------- login
 
-    @Command(name = "login", description = "Sign in to the platform with the wallet (EIP-4361); the session is kept for the other commands.")
+    @Command(mixinStandardHelpOptions = true, name = "login", description = "Sign in to the platform with the wallet (EIP-4361); the session is kept for the other commands.")
     static final class Login implements Callable<Integer> {
         @ParentCommand
         ConfluxTrader root;
@@ -323,7 +323,7 @@ public final class ConfluxTrader implements Runnable {
 
     // ---------------------------------------------------------------------------------------------- rounds
 
-    @Command(name = "rounds", description = "List the platform's rounds: which take updates, until when, validated on what.")
+    @Command(mixinStandardHelpOptions = true, name = "rounds", description = "List the platform's rounds: which take updates, until when, validated on what.")
     static final class Rounds implements Callable<Integer> {
         @ParentCommand
         ConfluxTrader root;
@@ -355,8 +355,8 @@ public final class ConfluxTrader implements Runnable {
 
     // ----------------------------------------------------------------------------------------------- train
 
-    @Command(name = "train", description = {"Train the round's model on your candles, from the round's base model, and save the update.",
-            "Only candles before the round's validation window are used. Nothing is sent but two reads: the round and its base model."})
+    @Command(mixinStandardHelpOptions = true, name = "train", description = {"Train the round's model on your candles, from the round's base model, and save the update.",
+            "Only candles before the round's validation window are used. Nothing is sent: train only reads the round and its base model."})
     static final class Train implements Callable<Integer> {
         @ParentCommand
         ConfluxTrader root;
@@ -385,7 +385,7 @@ public final class ConfluxTrader implements Runnable {
         @Option(names = "--validation-fraction", defaultValue = "0.15", description = "The latest windows held out for early stopping (default: ${DEFAULT-VALUE}).")
         double validationFraction;
 
-        @Option(names = "--dp-clip", description = "Differential privacy: clip the update to this L2 norm ... (needs --dp-noise).")
+        @Option(names = "--dp-clip", description = "Differential privacy: clip the update to this L2 norm ... (needs --dp-noise; a round that requires DP applies its own).")
         Double dpClip;
 
         @Option(names = "--dp-noise", description = "... and add Gaussian noise of this many times the clip per value.")
@@ -491,7 +491,7 @@ public final class ConfluxTrader implements Runnable {
 
     // ---------------------------------------------------------------------------------------------- upload
 
-    @Command(name = "upload", description = "Seal the trained update for its round (encrypted to the round, signed by the wallet), upload it, and show the verdict.")
+    @Command(mixinStandardHelpOptions = true, name = "upload", description = "Seal the trained update for its round (encrypted to the round, signed by the wallet), upload it, and show the verdict.")
     static final class Upload implements Callable<Integer> {
         @ParentCommand
         ConfluxTrader root;
@@ -587,7 +587,7 @@ public final class ConfluxTrader implements Runnable {
 
     // ---------------------------------------------------------------------------------------------- status
 
-    @Command(name = "status", description = "Who you are signed in as, and the verdict on each of your uploads.")
+    @Command(mixinStandardHelpOptions = true, name = "status", description = "Who you are signed in as, and the verdict on each of your uploads.")
     static final class Status implements Callable<Integer> {
         @ParentCommand
         ConfluxTrader root;
@@ -611,7 +611,7 @@ public final class ConfluxTrader implements Runnable {
 
     // --------------------------------------------------------------------------------------------- payouts
 
-    @Command(name = "payouts", description = {"Your share of each published round: contribution scores and the payout share (parts per million).",
+    @Command(mixinStandardHelpOptions = true, name = "payouts", description = {"Your share of each published round: contribution scores and the payout share (parts per million).",
             "Settlement turns shares into amounts on-chain; that part is not in this client yet."})
     static final class Payouts implements Callable<Integer> {
         @ParentCommand
