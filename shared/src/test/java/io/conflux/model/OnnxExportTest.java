@@ -12,9 +12,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** The exported graph, run by ONNX Runtime, against an LSTM forward pass written out here by hand. */
-class OnnxExportTest {
+public class OnnxExportTest {
 
-    static List<Tensor> randomWeights(ModelTemplate t, long seed) {
+    public static List<Tensor> randomWeights(ModelTemplate t, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         List<Tensor> out = new ArrayList<>();
         for (TensorSpec s : t.tensors()) {
@@ -26,7 +26,7 @@ class OnnxExportTest {
     }
 
     /** h_t, c_t by the LSTM equations (gates i, o, f, c in ONNX block order), then dense and softmax, in double. */
-    static double[][] reference(ModelTemplate t, List<Tensor> w, float[][][] x) {
+    public static double[][] reference(ModelTemplate t, List<Tensor> w, float[][][] x) {
         float[] W = w.get(0).values(), R = w.get(1).values(), B = w.get(2).values(), HW = w.get(3).values(), HB = w.get(4).values();
         int H = t.hidden(), F = t.features(), C = t.classes();
         double[][] out = new double[x.length][];
