@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * {@code Bench coldstart [runs] | ingest [iterations] | aggregate [K [P]] | round [K] | steps [K [rule]] | large [K [P]] | trader [feature runs] | all}: prints figures; asserts nothing about
+ * {@code Bench coldstart [runs] | ingest [iterations] | aggregate [K [P]] | round [K] | steps [K [rule]] | large [K [P]] | trader [feature runs] | agent [runs] | all}: prints figures; asserts nothing about
  * time. Run from the repository after {@code ./mvnw -DskipTests install} (see bench/README.md).
  */
 public final class Bench {
@@ -20,6 +20,7 @@ public final class Bench {
         if (what.equals("large")) LargeRoundBench.run(n > 0 ? n : 10_000, args.length > 2 ? Integer.parseInt(args[2]) : 100_000);
         if (what.equals("steps") || what.equals("all")) RoundStepsBench.run(n > 0 ? n : 100, args.length > 2 ? args[2] : "fedavg");
         if (what.equals("trader") || what.equals("all")) TrainingBench.run(n > 0 ? n : 9);
+        if (what.equals("agent") || what.equals("all")) AgentBench.run(n > 0 ? n : 3);
         if (what.equals("aggregate") || what.equals("all")) {
             AggregationBench.run(n > 0 ? n : 100, args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000, 3);
         }

@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
 /** {@code conflux-local serve|demo}: the platform on this machine, no cloud account needed. */
 @Command(name = "conflux-local", mixinStandardHelpOptions = true, version = "0.1.0",
         description = "Runs the Conflux platform on this machine on real local stand-ins for AWS.",
-        subcommands = {ConfluxLocal.Serve.class, ConfluxLocal.Demo.class})
+        subcommands = {ConfluxLocal.Serve.class, ConfluxLocal.Demo.class, ConfluxLocal.BacktestCommand.class})
 public final class ConfluxLocal implements Runnable {
 
     @Override
@@ -207,6 +207,70 @@ public final class ConfluxLocal implements Runnable {
             List<Tensor> zeros = t.tensors().stream().map(Tensor::zeros).toList();
             // no training yet: declare data that ends a day before the round's validation window
             return new ModelUpdate(roundId, trader, Instant.now(), samples, t.id(), zeros, round.policy().validation().from().minus(Duration.ofDays(1)));
+        }
+    }
+
+    @Command(name = "backtest", mixinStandardHelpOptions = true,
+            description = {"Runs a model through the agent's decision path over a candles file and writes a report (JSON).",
+                    "Features, normalization fitted before the period, ONNX Runtime, the policy with its risk limits, paper fills at the next open."})
+    static final class BacktestCommand implements Callable<Integer> {
+        @Option(names = "--candles", required = true, description = "CSV of candles (timestamp,open,high,low,close,volume), with history before --from.")
+        Path candles;
+
+        @Option(names = "--model", required = true, description = "The model's parameters (.safetensors, as GET /models/{v} serves them), or 'genesis'.")
+        String model;
+
+        @Option(names = "--from", required = true, description = "First candle traded (ISO-8601).")
+        Instant from;
+
+        @Option(names = "--to", description = "End of the period, exclusive (default: the end of the file).")
+        Instant to;
+
+        @Option(names = "--usable-from", description = "When the model may first be used: its round's validation start (default: --from).")
+        Instant usableFrom;
+
+        @Option(names = "--market", defaultValue = "BTC-USDT", description = "Market symbol (default: ${DEFAULT-VALUE}); amounts in 8 base and 6 quote decimals.")
+        String market;
+
+        @Option(names = "--cash", defaultValue = "10000", description = "Starting cash in whole quote units (default: ${DEFAULT-VALUE}).")
+        long cash;
+
+        @Option(names = "--fee-bps", defaultValue = "10", description = "Fee per fill in basis points (default: ${DEFAULT-VALUE}).")
+        double feeBps;
+
+        @Option(names = "--slippage-bps", defaultValue = "5", description = "Slippage against each fill in basis points (default: ${DEFAULT-VALUE}).")
+        double slippageBps;
+
+        @Option(names = "--report", defaultValue = "backtest-report.json", description = "Where the JSON report goes (default: ${DEFAULT-VALUE}).")
+        Path report;
+
+        @Override
+        public Integer call() throws Exception {
+            io.conflux.features.Candles c = io.conflux.features.Candles.readCsv(candles);
+            io.conflux.model.ModelParameters params = model.equals("genesis") ? io.conflux.model.ModelParameters.genesis(io.conflux.model.ModelTemplate.standard())
+                    : io.conflux.model.ModelParameters.fromSafeTensors(java.nio.file.Files.readAllBytes(Path.of(model)));
+            Instant end = to != null ? to : c.openTime(c.size() - 1).plus(c.interval());
+            io.conflux.agent.Market m = new io.conflux.agent.Market(market, 8, 6);
+            long t0 = System.nanoTime();
+            io.conflux.agent.Backtest.Result r = io.conflux.trade.Backtests.run(c, params, params.hash(), usableFrom != null ? usableFrom : from, m,
+                    Math.multiplyExact(cash, 1_000_000L), feeBps, slippageBps, from, end);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            java.util.Map<String, Object> json = io.conflux.trade.Backtests.report(r, params.hash());
+            java.nio.file.Files.writeString(report, new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(json));
+            System.out.printf("backtest  %s %s .. %s: %,d candles in %.2f s (%,.0f candles/s, features and inference included)%n", m.symbol(), r.start(), r.end(),
+                    r.values().length, seconds, c.size() / seconds);
+            System.out.printf("strategy  return %+.2f%%, CAGR %+.2f%%, Sharpe %.2f, Sortino %.2f, max drawdown %.2f%%, %d trades, hit rate %.0f%%, exposure %.0f%%%n",
+                    100 * r.strategy().totalReturn(), 100 * r.strategy().cagr(), r.strategy().sharpe(), r.strategy().sortino(), 100 * r.strategy().maxDrawdown(),
+                    r.trades().size(), 100 * r.hitRate(), 100 * r.exposure());
+            System.out.printf("buy&hold  return %+.2f%%, CAGR %+.2f%%, Sharpe %.2f, max drawdown %.2f%%%n", 100 * r.buyAndHold().totalReturn(),
+                    100 * r.buyAndHold().cagr(), r.buyAndHold().sharpe(), 100 * r.buyAndHold().maxDrawdown());
+            for (io.conflux.agent.Backtest.StressResult s : r.stress()) {
+                System.out.println("stress    " + s.stress().name() + ": " + (!s.covered() ? "not in the data"
+                        : String.format("strategy %+.2f%% (drawdown %.2f%%), buy&hold %+.2f%% (drawdown %.2f%%)", 100 * s.strategy().totalReturn(),
+                        100 * s.strategy().maxDrawdown(), 100 * s.buyAndHold().totalReturn(), 100 * s.buyAndHold().maxDrawdown())));
+            }
+            System.out.println("report    " + report.toAbsolutePath());
+            return 0;
         }
     }
 }
