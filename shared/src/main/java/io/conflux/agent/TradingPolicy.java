@@ -58,6 +58,54 @@ public final class TradingPolicy {
         return explain ? new Outcome(o.decision().withRationale(Rationale.of(o.decision(), s.book(), limits)), o.risk()) : o;
     }
 
+    /** Risk overrides and missing inputs: the advisor is not asked when one of these decided. */
+    private static final java.util.Set<Reason> OVERRIDES = java.util.EnumSet.of(Reason.STOP_LOSS, Reason.DRAWDOWN_HALT, Reason.HALTED,
+            Reason.MODEL_STALE, Reason.NO_MODEL, Reason.NO_DATA);
+
+    /**
+     * As {@link #decide(Situation)}, with an advisor's proposal in place of the model-driven signal when one is
+     * usable: it moves the target exposure (a BUY adds its size fraction of the value, a SELL removes that
+     * fraction of the position), and the same limits then shape the order. Risk overrides are never put to the
+     * advisor; a failed or invalid answer leaves the decision to the policy, and the rationale says so.
+     */
+    public Outcome decide(Situation s, Advisor advisor, java.util.Map<String, Double> indicators) {
+        Outcome own = core(s);
+        Decision d = own.decision();
+        if (advisor == null || d.reasons().stream().anyMatch(OVERRIDES::contains)) return decide(s, true);
+        long value = s.book().value(s.price());
+        double exposure = s.book().exposure(s.price());
+        Advisor.Result r;
+        try {
+            r = advisor.advise(new Advisor.Request(s.book().market(), s.at(), s.probabilities(), indicators, s.price(), value, exposure, limits));
+        } catch (RuntimeException e) {
+            r = Advisor.Result.failed("the advisor failed: " + e.getMessage());
+        }
+        java.util.Optional<String> invalid = r.advice().flatMap(Advisor::invalid);
+        if (r.advice().isEmpty() || invalid.isPresent()) {
+            String why = invalid.map(x -> "the advisor's answer is invalid: " + x).orElse(r.failure().map(Advisor.Failure::reason).orElse("no answer"));
+            return new Outcome(d.withRationale("No advice used (" + why + "); the policy decided alone. " + Rationale.of(d, s.book(), limits)), own.risk());
+        }
+        Advisor.Advice a = r.advice().get();
+        List<Reason> why = new ArrayList<>(List.of(Reason.ADVISOR));
+        double target = switch (a.action()) {
+            case BUY -> exposure + a.sizeFraction();
+            case SELL -> exposure * (1 - a.sizeFraction());
+            case HOLD -> exposure;
+        };
+        if (target > limits.maxPosition()) {
+            target = limits.maxPosition();
+            why.add(Reason.MAX_POSITION);
+        }
+        RiskState risk = own.risk();
+        boolean cooling = risk.lastLossAt() != null && s.at().isBefore(risk.lastLossAt().plus(limits.cooldownAfterLoss()));
+        if (cooling && target > exposure) {
+            why.add(Reason.COOLDOWN);
+            target = exposure;
+        }
+        Decision advised = toward(s, value, exposure, target, why);
+        return new Outcome(advised.withRationale("Advisor: " + a.rationale().strip() + " | Within the limits: " + Rationale.of(advised, s.book(), limits)), risk);
+    }
+
     private Outcome core(Situation s) {
         Portfolio book = s.book();
         long value = book.value(s.price());
