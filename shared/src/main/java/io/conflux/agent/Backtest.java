@@ -189,7 +189,7 @@ public final class Backtest {
                 }
             }
             if (pending != null) {
-                Fill f = affordable(broker, new Broker.Order("bt-" + pending.at().toEpochMilli(), c.market(), pending.quantity(), pending.at()), atOpen, book);
+                Fill f = broker.fillWithin(new Broker.Order("bt-" + pending.at().toEpochMilli(), c.market(), pending.quantity(), pending.at()), atOpen, book);
                 if (f != null) {
                     Portfolio before = book;
                     book = book.apply(f);
@@ -253,18 +253,5 @@ public final class Backtest {
         out[0] = first;
         System.arraycopy(rest, 0, out, 1, rest.length);
         return out;
-    }
-
-    /** The fill, its quantity cut so a buy's cost (fee included) fits the cash; null when nothing fits. */
-    static Fill affordable(PaperBroker broker, Broker.Order order, PaperBroker.Quote quote, Portfolio book) {
-        Fill f = broker.fill(order, quote);
-        if (!f.buy()) return -f.quantity() <= book.position() ? f : broker.fill(new Broker.Order(order.clientOrderId(), order.market(), -book.position(), order.placedAt()), quote);
-        long qty = order.quantity();
-        while (f.notional() + f.fee() > book.cash()) {
-            qty = Math.min(qty - 1, book.market().quantityFor((long) Math.floor(book.cash() / (1 + broker.feeBps() / 1e4)), f.price()));
-            if (qty <= 0) return null;
-            f = broker.fill(new Broker.Order(order.clientOrderId(), order.market(), qty, order.placedAt()), quote);
-        }
-        return f;
     }
 }

@@ -60,6 +60,25 @@ public final class PaperBroker implements Broker {
         return new Fill(order.clientOrderId(), quote.at(), price, order.quantity(), notional, fee);
     }
 
+    /**
+     * The fill of {@code order} at {@code quote} that {@code book} can take: a buy is cut until its cost (fee
+     * included) fits the cash, a sale to the position held; null when nothing fits.
+     */
+    public Fill fillWithin(Broker.Order order, Quote quote, Portfolio book) {
+        Fill f = fill(order, quote);
+        if (!f.buy()) {
+            if (-f.quantity() <= book.position()) return f;
+            return book.position() == 0 ? null : fill(new Broker.Order(order.clientOrderId(), order.market(), -book.position(), order.placedAt()), quote);
+        }
+        long qty = order.quantity();
+        while (f.notional() + f.fee() > book.cash()) {
+            qty = Math.min(qty - 1, book.market().quantityFor((long) Math.floor(book.cash() / (1 + feeBps / 1e4)), f.price()));
+            if (qty <= 0) return null;
+            f = fill(new Broker.Order(order.clientOrderId(), order.market(), qty, order.placedAt()), quote);
+        }
+        return f;
+    }
+
     public double feeBps() {
         return feeBps;
     }

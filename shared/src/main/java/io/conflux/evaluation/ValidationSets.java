@@ -16,6 +16,9 @@ import java.time.Instant;
  * window, or after it, shapes the inputs).
  */
 public final class ValidationSets {
+    /** Where public candles live in the models bucket: {@code market/<market>.csv}, e.g. {@code market/btc-usdt-1h.csv}. */
+    public static final String MARKET_PREFIX = "market/";
+
     private ValidationSets() {}
 
     public static ValidationSet of(Candles candles, ModelTemplate template, Instant from, Instant to) {

@@ -33,6 +33,13 @@ public final class ConfluxResources {
     /** Contribution scores per round and accepted update (a trader may have several in a round). */
     public static final TableSpec SCORES = new TableSpec("scores", "TABLE_SCORES", "roundId", "contentHash", null, List.of());
 
+    /**
+     * The trading agent, per market: its book and risk state ({@code state}), one item per tick
+     * ({@code tick#<scheduled time>}), per trade ({@code trade#<time>#<order id>}), per audit-log entry
+     * ({@code audit#<sequence>}) and per day ({@code day#<date>}).
+     */
+    public static final TableSpec AGENT = new TableSpec("agent", "TABLE_AGENT", "market", "key", null, List.of());
+
     public static final BucketSpec UPDATES_BUCKET = new BucketSpec("updates", "BUCKET_UPDATES");
 
     /** Published models (ONNX, parameters, receipts) and the public candles evaluation reads: versioned. */
@@ -52,7 +59,7 @@ public final class ConfluxResources {
     public static final Duration INGEST_TIMEOUT = Duration.ofMinutes(1);
 
     public static List<TableSpec> tables() {
-        return List.of(TRADERS, NONCES, ROUNDS, UPDATES, CLAIMS, MODELS, SCORES);
+        return List.of(TRADERS, NONCES, ROUNDS, UPDATES, CLAIMS, MODELS, SCORES, AGENT);
     }
 
     public static List<BucketSpec> buckets() {

@@ -88,6 +88,11 @@ public final class Platform implements AutoCloseable {
         return new DynamoScoreStore(aws.dynamo(), env.require(ConfluxResources.SCORES.envVar()));
     }
 
+    /** The trading agent's books, ticks, trades and audit log. */
+    public io.conflux.agent.AgentStore agent() {
+        return new DynamoAgentStore(aws.dynamo(), env.require(ConfluxResources.AGENT.envVar()));
+    }
+
     /** The published models bucket (ONNX, parameters, receipts, public candles). */
     public S3Blobs modelsBucket() {
         return new S3Blobs(aws::s3, env.require(ConfluxResources.MODELS_BUCKET.envVar()));

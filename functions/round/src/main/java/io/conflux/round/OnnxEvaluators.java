@@ -22,7 +22,7 @@ import java.util.function.Function;
  * ONNX Runtime.
  */
 public final class OnnxEvaluators implements Function<Round, Evaluator> {
-    public static final String MARKET_PREFIX = "market/";
+    public static final String MARKET_PREFIX = io.conflux.evaluation.ValidationSets.MARKET_PREFIX;
 
     private final Blobs models;
     private final Map<String, ValidationSet> sets = new ConcurrentHashMap<>();
