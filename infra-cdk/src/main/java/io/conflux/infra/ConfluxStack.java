@@ -59,6 +59,9 @@ public final class ConfluxStack extends Stack {
     static final int SCORE_EPHEMERAL_MIB = 10240;
     static final String INGEST_HANDLER = "io.conflux.ingest.IngestHandler::handleRequest";
     static final String ROUND_HANDLER = "io.conflux.round.RoundHandler::handleRequest";
+    static final String TRADE_HANDLER = "io.conflux.trade.TradeHandler::handleRequest";
+    /** The markets the agent trades, each with the name of its candles (the interval last). */
+    static final String AGENT_MARKETS = "BTC-USDT=btc-usdt-1h";
     /** How many decode or reduce tasks of one round run at once. */
     static final int ROUND_MAP_CONCURRENCY = 20;
 
@@ -105,6 +108,8 @@ public final class ConfluxStack extends Stack {
         api.addEnvironment("ROUND_STATE_MACHINE_ARN", rounds.getStateMachineArn());
         rounds.grantStartExecution(api);
         CfnOutput.Builder.create(this, "RoundStateMachineArn").value(rounds.getStateMachineArn()).build();
+
+        createTradeFunction(models, updates, roundKeys);
 
         HttpApi http = HttpApi.Builder.create(this, "HttpApi").apiName("conflux-" + config.stage())
                 .defaultIntegration(new HttpLambdaIntegration("ApiIntegration", api)).build();
@@ -215,6 +220,38 @@ public final class ConfluxStack extends Stack {
             out.put(step, fn);
         }
         return out;
+    }
+
+    /**
+     * The trading agent: one function, started at the top of every hour for each market by an EventBridge
+     * schedule (input {"market", "time"}); it reads the registry, the rounds and the model files, and owns the
+     * agent table. Candles come from the exchange's public REST endpoint.
+     */
+    private Function createTradeFunction(Bucket models, Bucket updates, Key roundKeys) {
+        // the key's ARN and the updates bucket's name only because Platform reads them at start; no grant on either
+        Function trade = createFunction("Trade", "trade", TRADE_HANDLER, 2048, Duration.minutes(2), roundKeys);
+        trade.addEnvironment(ConfluxResources.UPDATES_BUCKET.envVar(), updates.getBucketName());
+        trade.addEnvironment("CONFLUX_AGENT_MARKETS", AGENT_MARKETS);
+        trade.addEnvironment("CONFLUX_FEED", "exchange:https://api.binance.com");
+        trade.addEnvironment(ConfluxResources.MODELS_BUCKET.envVar(), models.getBucketName());
+        tables.get(ConfluxResources.AGENT).grantReadWriteData(trade);
+        tables.get(ConfluxResources.MODELS).grantReadData(trade);
+        tables.get(ConfluxResources.ROUNDS).grantReadData(trade);
+        models.grantRead(trade, "parameters/*");
+        models.grantRead(trade, "market/*");
+        for (String entry : AGENT_MARKETS.split(",")) {
+            String market = entry.substring(0, entry.indexOf('='));
+            software.amazon.awscdk.services.events.Rule.Builder.create(this, "Tick-" + market)
+                    .ruleName("conflux-" + config.stage() + "-tick-" + market.toLowerCase(java.util.Locale.ROOT))
+                    .schedule(software.amazon.awscdk.services.events.Schedule.cron(software.amazon.awscdk.services.events.CronOptions.builder()
+                            .minute("0").build()))
+                    .targets(List.of(software.amazon.awscdk.services.events.targets.LambdaFunction.Builder.create(trade)
+                            .event(software.amazon.awscdk.services.events.RuleTargetInput.fromObject(Map.of("market", market,
+                                    "time", software.amazon.awscdk.services.events.EventField.getTime())))
+                            .retryAttempts(2).maxEventAge(Duration.minutes(15)).build()))
+                    .build();
+        }
+        return trade;
     }
 
     private Queue createQueueWithDlq(QueueSpec spec) {

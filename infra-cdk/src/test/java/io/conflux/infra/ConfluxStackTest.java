@@ -159,4 +159,35 @@ class ConfluxStackTest {
                 "Environment", Map.of("Variables", Match.objectLike(Map.of(io.conflux.federation.RoundStep.ENV, "SCORE"))),
                 "EphemeralStorage", Map.of("Size", ConfluxStack.SCORE_EPHEMERAL_MIB))));
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theTradeFunctionRunsHourlyPerMarket_andTouchesNoRoundKeyAndNoUpdate() {
+        Map<String, Map<String, Object>> fns = template.findResources("AWS::Lambda::Function", Match.objectLike(Map.of("Properties",
+                Match.objectLike(Map.of("Handler", ConfluxStack.TRADE_HANDLER)))));
+        assertEquals(1, fns.size());
+        String fn = fns.keySet().iterator().next();
+        Map<String, Object> vars = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) fns.get(fn).get("Properties")).get("Environment")).get("Variables");
+        assertEquals(ConfluxStack.AGENT_MARKETS, vars.get("CONFLUX_AGENT_MARKETS"));
+        assertTrue(String.valueOf(vars.get("CONFLUX_FEED")).startsWith("exchange:https://"));
+
+        Map<String, Map<String, Object>> rules = template.findResources("AWS::Events::Rule");
+        assertEquals(ConfluxStack.AGENT_MARKETS.split(",").length, rules.size());
+        Map<String, Object> rule = (Map<String, Object>) rules.values().iterator().next().get("Properties");
+        assertEquals("cron(0 * * * ? *)", rule.get("ScheduleExpression"), "at the top of every hour");
+        Map<String, Object> target = (Map<String, Object>) ((List<Object>) rule.get("Targets")).get(0);
+        assertEquals(Map.of("Fn::GetAtt", List.of(fn, "Arn")), target.get("Arn"));
+        assertTrue(String.valueOf(target.get("InputTransformer")).contains("BTC-USDT"), String.valueOf(target));
+
+        String role = (String) ((List<Object>) ((Map<String, Object>) ((Map<String, Object>) fns.get(fn).get("Properties")).get("Role")).get("Fn::GetAtt")).get(0);
+        String updatesBucket = template.findResources("AWS::S3::Bucket").keySet().stream().filter(k -> k.startsWith("Bucketupdates")).findFirst().orElseThrow();
+        template.findResources("AWS::IAM::Policy").forEach((id, res) -> {
+            Map<String, Object> props = (Map<String, Object>) res.get("Properties");
+            if (!String.valueOf(props.get("Roles")).contains(role)) return;
+            String doc = String.valueOf(props.get("PolicyDocument"));
+            assertFalse(doc.contains("kms:Decrypt"), "no round key: " + doc);
+            assertFalse(doc.contains(updatesBucket), "no updates: " + doc);
+            assertTrue(doc.contains("dynamodb:PutItem") || doc.contains("dynamodb:BatchWriteItem"), doc);
+        });
+    }
 }

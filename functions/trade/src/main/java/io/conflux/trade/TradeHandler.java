@@ -1,0 +1,143 @@
+package io.conflux.trade;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import io.conflux.agent.Advisor;
+import io.conflux.agent.Market;
+import io.conflux.agent.MarketFeed;
+import io.conflux.agent.ReplayFeed;
+import io.conflux.aws.Platform;
+import io.conflux.evaluation.ValidationSets;
+import io.conflux.features.Candles;
+import io.conflux.platform.Json;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The scheduled trade function: an EventBridge schedule sends {@code {"market": "BTC-USDT", "time": <scheduled time>}}
+ * every hour, and this runs that market's tick (exactly once per market and hour: the time is floored to the
+ * candle). Configuration:
+ * <pre>
+ *   CONFLUX_AGENT_MARKETS        BTC-USDT=btc-usdt-1h[,...]: each market and the name of its candles (interval last)
+ *   CONFLUX_FEED                 exchange:https://api.binance.com (klines REST) | replay (the public candles in the models bucket)
+ *   CONFLUX_AGENT_START_CASH     whole quote units the book starts with (default 10000)
+ *   CONFLUX_AGENT_MAX_LATENESS_MINUTES  later events are refused (default 15; 0 accepts any: replays)
+ *   CONFLUX_ADVISOR...           the optional LLM advisor (see Advisors)
+ * </pre>
+ */
+public final class TradeHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+    public static final String MARKETS = "CONFLUX_AGENT_MARKETS";
+    public static final String FEED = "CONFLUX_FEED";
+
+    private final Platform platform;
+    private final Map<String, TickService> services = new ConcurrentHashMap<>();
+    private final Map<String, String> candleNames = new LinkedHashMap<>();
+    private final MarketFeed feed;
+    private final AgentModels models;
+    private final Advisor advisor;
+
+    public TradeHandler() {
+        this(Platform.fromSystem());
+    }
+
+    public TradeHandler(Platform platform) {
+        this.platform = platform;
+        for (String entry : platform.env().get(MARKETS, "BTC-USDT=btc-usdt-1h").split(",")) {
+            String[] kv = entry.strip().split("=");
+            if (kv.length != 2) throw new IllegalStateException(MARKETS + " lists MARKET=candles-name entries, not '" + entry + "'");
+            candleNames.put(kv[0].strip(), kv[1].strip());
+        }
+        String feedSetting = platform.env().get(FEED, "replay");
+        this.feed = feedSetting.startsWith("exchange:") ? exchange(URI.create(feedSetting.substring("exchange:".length())))
+                : feedSetting.equals("replay") ? replay() : failFeed(feedSetting);
+        this.models = new AgentModels(platform.models(), platform.modelsBucket(), platform.roundStore());
+        this.advisor = Advisors.fromEnv(platform.env().asMap());
+    }
+
+    private static MarketFeed failFeed(String setting) {
+        throw new IllegalStateException(FEED + " is exchange:<base URL> or replay, not '" + setting + "'");
+    }
+
+    private MarketFeed exchange(URI base) {
+        Map<String, ExchangeFeed> byMarket = new LinkedHashMap<>();
+        candleNames.forEach((m, name) -> byMarket.put(m, new ExchangeFeed(base, interval(name), duration(name), Duration.ofSeconds(10))));
+        return (market, at, count) -> byMarket.get(market).at(market, at, count);
+    }
+
+    private MarketFeed replay() {
+        Map<String, Candles> byMarket = new LinkedHashMap<>();
+        candleNames.forEach((m, name) -> {
+            try (var in = new InputStreamReader(new java.io.ByteArrayInputStream(platform.modelsBucket().get(ValidationSets.MARKET_PREFIX + name + ".csv")),
+                    StandardCharsets.UTF_8)) {
+                byMarket.put(m, Candles.readCsv(in, name));
+            } catch (IOException e) {
+                throw new UncheckedIOException("the replay feed needs " + ValidationSets.MARKET_PREFIX + name + ".csv in the models bucket", e);
+            }
+        });
+        return new ReplayFeed(byMarket);
+    }
+
+    /** btc-usdt-1h -> 1h */
+    static String interval(String candleName) {
+        return candleName.substring(candleName.lastIndexOf('-') + 1);
+    }
+
+    static Duration duration(String candleName) {
+        String i = interval(candleName);
+        long n = Long.parseLong(i.substring(0, i.length() - 1));
+        return switch (i.charAt(i.length() - 1)) {
+            case 'm' -> Duration.ofMinutes(n);
+            case 'h' -> Duration.ofHours(n);
+            case 'd' -> Duration.ofDays(n);
+            default -> throw new IllegalStateException("an interval ends in m, h or d: " + i);
+        };
+    }
+
+    private TickService service(String market) {
+        return services.computeIfAbsent(market, m -> {
+            if (!candleNames.containsKey(m)) throw new IllegalArgumentException("market " + m + " is not configured (" + MARKETS + " has " + candleNames.keySet() + ")");
+            Market mk = new Market(m, 8, 6);
+            TickService.Settings d = TickService.Settings.defaults(mk);
+            long cash = Math.multiplyExact(Long.parseLong(platform.env().get("CONFLUX_AGENT_START_CASH", "10000")), (long) Math.pow(10, mk.quoteDecimals()));
+            Duration late = Duration.ofMinutes(Long.parseLong(platform.env().get("CONFLUX_AGENT_MAX_LATENESS_MINUTES", "15")));
+            return new TickService(platform.agent(), feed, models, advisor, new TickService.Settings(mk, d.templateId(), cash, late, d.feeBps(),
+                    d.slippageBps(), d.limits()), platform.clock());
+        });
+    }
+
+    @Override
+    public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
+        Object market = input.get("market"), time = input.get("time");
+        if (!(market instanceof String m) || !(time instanceof String t)) {
+            throw new IllegalArgumentException("a tick event is {\"market\": \"BTC-USDT\", \"time\": \"2026-01-01T10:00:00Z\"}, not " + input);
+        }
+        Instant at;
+        try {
+            at = Instant.parse(t);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("time is an ISO-8601 instant, not '" + t + "'");
+        }
+        if (!candleNames.containsKey(m)) throw new IllegalArgumentException("market " + m + " is not configured (" + MARKETS + " has " + candleNames.keySet() + ")");
+        Duration step = duration(candleNames.get(m));
+        Instant scheduled = Instant.ofEpochSecond(at.getEpochSecond() - Math.floorMod(at.getEpochSecond(), step.toSeconds()));
+        try {
+            TickService.Outcome o = service(m).tick(scheduled);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("market", m);
+            out.put("scheduledAt", scheduled.toString());
+            out.put("status", o.status().name());
+            out.put("tick", Json.object(o.json()));
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
