@@ -103,7 +103,7 @@ public final class ConfluxStack extends Stack {
         models.grantRead(api, "onnx/*");
         models.grantRead(api, "parameters/*");
         models.grantRead(api, "receipts/*");
-        for (TableSpec t : List.of(ConfluxResources.MODELS, ConfluxResources.SCORES)) tables.get(t).grantReadData(api);
+        for (TableSpec t : List.of(ConfluxResources.MODELS, ConfluxResources.SCORES, ConfluxResources.AGENT)) tables.get(t).grantReadData(api);
         // opening a round starts its execution (named after the round)
         api.addEnvironment("ROUND_STATE_MACHINE_ARN", rounds.getStateMachineArn());
         rounds.grantStartExecution(api);

@@ -164,6 +164,28 @@ final class Dto {
         }
     }
 
+    /** The agent's book for a market: exact integer amounts (quote and base units) and their decimal form. */
+    @Serdeable
+    record AgentPortfolio(String market, long cash, String cashDecimal, long position, String positionDecimal, long costBasis, long realizedPnl,
+                          long feesPaid, long initialCash, @Nullable Long lastValue, @Nullable String lastTick, long ticks, long auditEntries,
+                          String auditHead, @Nullable String haltedUntil) {
+        static AgentPortfolio of(String market, io.conflux.agent.AgentState s, Map<String, Object> lastTick) {
+            var b = s.book();
+            Object value = lastTick.get("valueAfter");
+            return new AgentPortfolio(market, b.cash(), io.conflux.agent.Market.whole(b.cash(), b.market().quoteDecimals()).toPlainString(), b.position(),
+                    io.conflux.agent.Market.whole(b.position(), b.market().baseDecimals()).toPlainString(), b.costBasis(), b.realizedPnl(), b.feesPaid(),
+                    s.initialCash(), value instanceof Number n ? n.longValue() : null, (String) lastTick.get("scheduledAt"), s.version(), s.auditNext(),
+                    s.auditHead(), s.risk().haltedUntil() == null ? null : s.risk().haltedUntil().toString());
+        }
+    }
+
+    @Serdeable
+    record AuditEntry(long sequence, String at, String kind, String payload, String previousHash, String hash) {}
+
+    /** A stretch of the audit log: its entries, whether they verify (linked to the entry before {@code from}), and their Merkle root. */
+    @Serdeable
+    record AuditView(String market, long from, long to, List<AuditEntry> entries, String root, boolean intact, @Nullable String problem) {}
+
     static String str(Instant t) {
         return t == null ? null : t.toString();
     }

@@ -52,10 +52,12 @@ public final class LocalRuntime implements AutoCloseable {
     private final Wallet operator;
     private final Path dataDir;
     private final LocalStepFunctions stepFunctions;
+    private final io.conflux.trade.TradeHandler trade;
 
     private LocalRuntime(LocalAws owned, LocalAws aws, Platform platform, ApplicationContext api, EmbeddedServer server, SqsEventSource ingest,
-                         Wallet operator, Path dataDir, LocalStepFunctions stepFunctions) {
+                         Wallet operator, Path dataDir, LocalStepFunctions stepFunctions, io.conflux.trade.TradeHandler trade) {
         this.stepFunctions = stepFunctions;
+        this.trade = trade;
         this.owned = owned;
         this.aws = aws;
         this.platform = platform;
@@ -111,11 +113,16 @@ public final class LocalRuntime implements AutoCloseable {
             Map<String, String> vars = new HashMap<>(functionEnv(aws, dataDir, port, operator).asMap());
             vars.put(Settings.ENDPOINT_SFN, sfn.endpoint());
             vars.put(Settings.ROUND_STATE_MACHINE_ARN, stateMachine);
+            // the agent trades BTC-USDT on a replay of the shipped candles, at whatever (past) time a tick names
+            vars.put(io.conflux.trade.TradeHandler.MARKETS, "BTC-USDT=btc-usdt-1h");
+            vars.put(io.conflux.trade.TradeHandler.FEED, "replay");
+            vars.put("CONFLUX_AGENT_MAX_LATENESS_MINUTES", "0");
             vars.putAll(settings);
             Env env = new Env(vars);
             Platform platform = new Platform(env, Clock.systemUTC());
             publishMarketData(platform);
             tasks.set(new RoundTasks(platform, OnnxEvaluators.fromPlatform(platform)));
+            io.conflux.trade.TradeHandler trade = new io.conflux.trade.TradeHandler(platform);
             ApplicationContext ctx = ApplicationContext.builder().singletons(platform)
                     .properties(Map.of("micronaut.server.port", port, "micronaut.server.host", "127.0.0.1",
                             // the controllers block (DynamoDB, S3): run them off Netty's event loop. In Lambda
@@ -123,7 +130,7 @@ public final class LocalRuntime implements AutoCloseable {
                             "micronaut.server.thread-selection", "BLOCKING")).build().start();
             EmbeddedServer server = ctx.getBean(EmbeddedServer.class).start();
             SqsEventSource ingest = new SqsEventSource(aws.sqs(), aws.get(ConfluxResources.INGEST_QUEUE.envVar()), new IngestHandler(platform), 10).start();
-            return new LocalRuntime(ownsAws ? aws : null, aws, platform, ctx, server, ingest, operator, dataDir, sfn);
+            return new LocalRuntime(ownsAws ? aws : null, aws, platform, ctx, server, ingest, operator, dataDir, sfn, trade);
         } catch (IOException e) {
             if (sfn != null) sfn.close();
             if (ownsAws) aws.close();
@@ -183,6 +190,14 @@ public final class LocalRuntime implements AutoCloseable {
     /** The Step Functions stand-in that runs the round state machine (to follow executions). */
     public LocalStepFunctions stepFunctions() {
         return stepFunctions;
+    }
+
+    /**
+     * Runs the agent's tick for {@code market} at {@code time}, as the hourly schedule does in AWS (here on a
+     * replay of the shipped candles, so any past hour may be ticked).
+     */
+    public Map<String, Object> tick(String market, java.time.Instant time) {
+        return trade.handleRequest(Map.of("market", market, "time", time.toString()), null);
     }
 
     public Wallet operator() {

@@ -138,6 +138,45 @@ class LocalRuntimeTest {
         ConfluxClient.Answer finished = operator.answer("POST", "/rounds/" + roundId + "/workflow", null);
         assertEquals(409, finished.status());
         assertEquals("ROUND_FINISHED", finished.json().get("error").asText());
+
+        theAgentTradesThePublishedModel(model.get("version").asLong());
+    }
+
+    /** The published model drives the agent's hourly ticks (on the replay feed), and the API shows what it did. */
+    private void theAgentTradesThePublishedModel(long version) throws Exception {
+        assertEquals(404, operator.answer("GET", "/agent/BTC-USDT/portfolio", null).status(), "no tick yet");
+        java.time.Instant start = java.time.Instant.parse("2021-09-20T00:00:00Z");
+        for (int h = 0; h < 6; h++) assertEquals("RECORDED", rt.tick("BTC-USDT", start.plusSeconds(3600L * h + 42)).get("status"));
+        assertEquals("DUPLICATE", rt.tick("BTC-USDT", start.plusSeconds(3600 * 2)).get("status"));
+
+        JsonNode portfolio = operator.call("GET", "/agent/BTC-USDT/portfolio", null);
+        assertEquals(6, portfolio.get("ticks").asLong());
+        assertEquals("2021-09-20T05:00:00Z", portfolio.get("lastTick").asText());
+        assertEquals(portfolio.get("initialCash").asLong(), portfolio.get("cash").asLong() + portfolio.get("costBasis").asLong()
+                - portfolio.get("realizedPnl").asLong(), "the books conserve value");
+        JsonNode decisions = operator.call("GET", "/agent/BTC-USDT/decisions?limit=10", null);
+        assertEquals(6, decisions.size());
+        assertEquals("2021-09-20T05:00:00Z", decisions.get(0).get("scheduledAt").asText(), "newest first");
+        for (JsonNode d : decisions) {
+            assertEquals(version, d.get("modelVersion").asLong());
+            assertFalse(d.get("rationale").asText().isBlank());
+            assertEquals(3, d.get("probabilities").size());
+        }
+        JsonNode trades = operator.call("GET", "/agent/BTC-USDT/trades", null);
+        JsonNode audit = operator.call("GET", "/agent/BTC-USDT/audit?from=0&to=100", null);
+        assertTrue(audit.get("intact").asBoolean());
+        assertEquals(6 + trades.size(), audit.get("entries").size());
+        // anyone can check the log and its root from what the API returns
+        List<io.conflux.agent.AuditLog.Entry> entries = new ArrayList<>();
+        for (JsonNode e : audit.get("entries")) {
+            entries.add(new io.conflux.agent.AuditLog.Entry(e.get("sequence").asLong(), java.time.Instant.parse(e.get("at").asText()), e.get("kind").asText(),
+                    e.get("payload").asText(), e.get("previousHash").asText(), e.get("hash").asText()));
+        }
+        assertTrue(io.conflux.agent.AuditLog.verify(entries, io.conflux.agent.AuditLog.GENESIS).intact());
+        assertEquals(io.conflux.agent.AuditLog.root(entries), audit.get("root").asText());
+        assertEquals(portfolio.get("auditHead").asText(), entries.get(entries.size() - 1).hash());
+        assertEquals(400, operator.answer("GET", "/agent/BTC-USDT/decisions?limit=100000", null).status());
+        assertEquals(400, operator.answer("GET", "/agent/btc/portfolio", null).status());
     }
 
     @Test
