@@ -70,8 +70,15 @@ public final class TickService {
     private final Clock clock;
     private final TradingPolicy policy;
     private final FeatureSet features = FeatureSet.standard();
+    private final Broker exchange;
 
     public TickService(AgentStore store, MarketFeed feed, AgentModels models, Advisor advisor, Settings settings, Clock clock) {
+        this(store, feed, models, advisor, settings, clock, null);
+    }
+
+    /** @param exchange where orders go; null for the paper broker (fills at the forming candle's open) */
+    public TickService(AgentStore store, MarketFeed feed, AgentModels models, Advisor advisor, Settings settings, Clock clock, Broker exchange) {
+        this.exchange = exchange;
         this.store = store;
         this.feed = feed;
         this.models = models;
@@ -138,7 +145,14 @@ public final class TickService {
         Fill fill = null;
         String unfilled = null;
         if (d.action() != Decision.Action.HOLD) {
-            if (snap.forming().isEmpty()) {
+            if (exchange != null) {
+                try {
+                    fill = exchange.place(new Broker.Order(id, market, d.quantity(), scheduled)).orElse(null);
+                    if (fill == null) unfilled = "the exchange did not fill the order";
+                } catch (RuntimeException e) {
+                    unfilled = "the exchange failed: " + e.getMessage();
+                }
+            } else if (snap.forming().isEmpty()) {
                 unfilled = "no price for the forming candle at " + scheduled + ": the order was not placed";
             } else {
                 PaperBroker broker = new PaperBroker(t -> Optional.empty(), settings.feeBps(), settings.slippageBps());
@@ -148,7 +162,7 @@ public final class TickService {
         }
         Portfolio book = fill == null ? state.book() : state.book().apply(fill);
         RiskState risk = fill == null ? decided.risk() : decided.risk().after(state.book(), book, fill);
-        double markPrice = fill != null ? snap.forming().get().price() : price;
+        double markPrice = fill != null ? fill.price() : price;
         long value = Double.isNaN(markPrice) ? book.cash() : book.value(markPrice);
 
         Map<String, Object> tick = new LinkedHashMap<>();

@@ -31,6 +31,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *   CONFLUX_AGENT_START_CASH     whole quote units the book starts with (default 10000)
  *   CONFLUX_AGENT_MAX_LATENESS_MINUTES  later events are refused (default 15; 0 accepts any: replays)
  *   CONFLUX_ADVISOR...           the optional LLM advisor (see Advisors)
+ *   CONFLUX_BROKER               paper (default: fills at the forming candle's open) | binance:https://testnet.binance.vision (or the live API)
+ *   CONFLUX_BROKER_SECRET_ARN    binance: a Secrets Manager secret {"apiKey": ..., "apiSecret": ...}
+ *                                (or CONFLUX_BROKER_API_KEY and CONFLUX_BROKER_API_SECRET, e.g. for a testnet key on the local runtime)
  * </pre>
  */
 public final class TradeHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
@@ -43,6 +46,7 @@ public final class TradeHandler implements RequestHandler<Map<String, Object>, M
     private final MarketFeed feed;
     private final AgentModels models;
     private final Advisor advisor;
+    private final io.conflux.agent.Broker exchange;
 
     public TradeHandler() {
         this(Platform.fromSystem());
@@ -60,6 +64,28 @@ public final class TradeHandler implements RequestHandler<Map<String, Object>, M
                 : feedSetting.equals("replay") ? replay() : failFeed(feedSetting);
         this.models = new AgentModels(platform.models(), platform.modelsBucket(), platform.roundStore());
         this.advisor = Advisors.fromEnv(platform.env().asMap());
+        this.exchange = broker(platform);
+    }
+
+    private static io.conflux.agent.Broker broker(Platform platform) {
+        String setting = platform.env().get("CONFLUX_BROKER", "paper");
+        if (setting.equals("paper")) return null;
+        if (!setting.startsWith("binance:")) throw new IllegalStateException("CONFLUX_BROKER is paper or binance:<base URL>, not '" + setting + "'");
+        String key, secret;
+        var arn = platform.env().get("CONFLUX_BROKER_SECRET_ARN");
+        if (arn.isPresent()) {
+            try {
+                Map<String, Object> s = Json.object(platform.aws().secrets().getSecretValue(r -> r.secretId(arn.get())).secretString());
+                key = (String) s.get("apiKey");
+                secret = (String) s.get("apiSecret");
+            } catch (IOException e) {
+                throw new IllegalStateException("the broker secret is JSON {\"apiKey\", \"apiSecret\"}", e);
+            }
+        } else {
+            key = platform.env().require("CONFLUX_BROKER_API_KEY");
+            secret = platform.env().require("CONFLUX_BROKER_API_SECRET");
+        }
+        return new BinanceBroker(URI.create(setting.substring("binance:".length())), key, secret, platform.clock(), Duration.ofSeconds(10));
     }
 
     private static MarketFeed failFeed(String setting) {
@@ -109,7 +135,7 @@ public final class TradeHandler implements RequestHandler<Map<String, Object>, M
             long cash = Math.multiplyExact(Long.parseLong(platform.env().get("CONFLUX_AGENT_START_CASH", "10000")), (long) Math.pow(10, mk.quoteDecimals()));
             Duration late = Duration.ofMinutes(Long.parseLong(platform.env().get("CONFLUX_AGENT_MAX_LATENESS_MINUTES", "15")));
             return new TickService(platform.agent(), feed, models, advisor, new TickService.Settings(mk, d.templateId(), cash, late, d.feeBps(),
-                    d.slippageBps(), d.limits()), platform.clock());
+                    d.slippageBps(), d.limits()), platform.clock(), exchange);
         });
     }
 

@@ -179,4 +179,24 @@ class TickServiceTest {
         assertTrue(((String) gap.get("note")).contains("no complete window"), gap.toString());
         for (Market mk : List.of(a, b, c)) assertEquals(1, platform.agent().state(mk.symbol()).orElseThrow().version(), "each hold is recorded");
     }
+
+    @Test
+    void anExchangeThatFails_leavesTheBookAlone_andTheTickSaysWhy() throws Exception {
+        Market m = market("BTCF");
+        TickService.Settings d = TickService.Settings.defaults(m);
+        io.conflux.agent.Broker down = order -> {
+            throw new java.io.UncheckedIOException(new java.io.IOException("the exchange refused the order: HTTP 503"));
+        };
+        TickService s = new TickService(platform.agent(), new ReplayFeed(Map.of(m.symbol(), btc)),
+                new AgentModels(platform.models(), platform.modelsBucket(), platform.roundStore()), null,
+                new TickService.Settings(m, T.id(), d.startCash(), Duration.ZERO, d.feeBps(), d.slippageBps(), d.limits()), Clock.systemUTC(), down);
+        Map<String, Object> tick = Json.object(s.tick(Instant.parse("2021-05-12T00:00:00Z")).json());
+        assertEquals("BUY", tick.get("action"), "the bullish model decided to buy");
+        assertTrue(((String) tick.get("unfilled")).contains("HTTP 503"), tick.toString());
+        assertNull(tick.get("fill"));
+        AgentState state = platform.agent().state(m.symbol()).orElseThrow();
+        assertEquals(d.startCash(), state.book().cash());
+        assertEquals(0, state.book().position());
+        assertTrue(platform.agent().trades(m.symbol(), 10).isEmpty());
+    }
 }
