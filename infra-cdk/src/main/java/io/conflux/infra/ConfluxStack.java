@@ -103,6 +103,7 @@ public final class ConfluxStack extends Stack {
         models.grantRead(api, "onnx/*");
         models.grantRead(api, "parameters/*");
         models.grantRead(api, "receipts/*");
+        models.grantRead(api, "backtests/*");
         for (TableSpec t : List.of(ConfluxResources.MODELS, ConfluxResources.SCORES, ConfluxResources.AGENT)) tables.get(t).grantReadData(api);
         // opening a round starts its execution (named after the round)
         api.addEnvironment("ROUND_STATE_MACHINE_ARN", rounds.getStateMachineArn());
@@ -167,6 +168,7 @@ public final class ConfluxStack extends Stack {
             int memory = switch (step) {
                 case DECODE, REDUCE, COMBINE -> 2048;
                 case EVALUATE, SCORE -> 3008;
+                case PUBLISH -> 2048; // it also backtests the published model
                 default -> 512;
             };
             Function fn = createFunction("Round-" + step.name(), "round", ROUND_HANDLER, memory, Duration.minutes(15), roundKeys, step.functionName());

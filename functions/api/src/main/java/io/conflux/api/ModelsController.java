@@ -53,6 +53,25 @@ final class ModelsController {
                 .orElseThrow(() -> PlatformException.notFound("NO_MODEL", "template " + t + " has no model version " + version));
     }
 
+    /**
+     * The model's backtest: its round's validation window through the agent's decision path (figures against
+     * buy-and-hold, stress windows, curves, every trade with its rationale), written when the model was published.
+     */
+    @Get("/{version}/backtest")
+    java.util.Map<String, Object> backtest(@Nullable @Header("Authorization") String authorization, @PathVariable long version,
+                                           @Nullable @QueryValue String templateId) throws AuthenticationException {
+        auth.require(authorization);
+        String t = template(templateId);
+        platform.models().find(t, version).orElseThrow(() -> PlatformException.notFound("NO_MODEL", "template " + t + " has no model version " + version));
+        try {
+            byte[] report = platform.modelsBucket().find("backtests/" + t + "/v" + version + ".json")
+                    .orElseThrow(() -> PlatformException.notFound("NO_BACKTEST", "model " + version + " has no backtest report (it failed when the model was published)"));
+            return io.conflux.platform.Json.object(new String(report, java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw PlatformException.unavailable("MODELS_UNAVAILABLE", "the models bucket could not be read: " + e.getMessage());
+        }
+    }
+
     private static String template(String templateId) {
         if (templateId == null || templateId.isBlank()) return ModelTemplate.standard().id();
         try {

@@ -18,8 +18,10 @@ import java.util.function.Function;
  */
 public final class RoundTasks {
     private final RoundWorkflow workflow;
+    private final Platform platform;
 
     public RoundTasks(Platform platform, Function<Round, Evaluator> evaluators) {
+        this.platform = platform;
         this.workflow = new RoundWorkflow(platform.roundStore(), platform.rounds(), platform.ledger(), platform.updateObjects(),
                 platform.workBucket(), platform.modelsBucket(), platform.models(), platform.scores(), evaluators,
                 platform::platformKey, platform.clock(), platform.workflowSettings());
@@ -46,12 +48,47 @@ public final class RoundTasks {
                 case COMBINE -> workflow.combine(roundId);
                 case EVALUATE -> workflow.evaluate(roundId);
                 case SCORE -> workflow.score(roundId);
-                case PUBLISH -> workflow.publish(roundId);
+                case PUBLISH -> withBacktest(workflow.publish(roundId));
                 case FAIL -> workflow.fail(roundId, string(input, "error"), errorMessage(string(input, "cause")));
             };
         } catch (SdkClientException e) {
             throw new TransientStepException(step.functionName() + " of round " + roundId + ": " + e, e);
         }
+    }
+
+    /** Where a published model's backtest report lives in the models bucket. */
+    public static String backtestKey(String templateId, long version) {
+        return "backtests/" + templateId + "/v" + version + ".json";
+    }
+
+    /**
+     * After publishing: the new model through the agent's decision path over its round's validation window (the
+     * public candles, paper fills, default limits), written next to the model for anyone to judge it before it
+     * trades. Deterministic, so a re-run writes the same report. A failure here does not undo the publication:
+     * the report is missing and the output says why.
+     */
+    private Map<String, Object> withBacktest(Map<String, Object> published) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>(published);
+        try {
+            Round r = platform.roundStore().find((String) published.get("roundId")).orElseThrow();
+            long version = ((Number) published.get("version")).longValue();
+            var model = platform.models().find(r.templateId(), version).orElseThrow();
+            var params = io.conflux.model.ModelParameters.fromSafeTensors(platform.modelsBucket().get(model.parametersKey()));
+            var v = r.policy().validation();
+            io.conflux.features.Candles candles;
+            try (var in = new java.io.InputStreamReader(new java.io.ByteArrayInputStream(platform.modelsBucket().get(OnnxEvaluators.MARKET_PREFIX + v.market() + ".csv")),
+                    java.nio.charset.StandardCharsets.UTF_8)) {
+                candles = io.conflux.features.Candles.readCsv(in, v.market());
+            }
+            io.conflux.agent.Market market = io.conflux.agent.Market.btcUsdt();
+            var result = io.conflux.trade.Backtests.run(candles, params, params.hash(), v.from(), market, 10_000L * 1_000_000L, 10, 5, v.from(), v.to());
+            String key = backtestKey(r.templateId(), version);
+            platform.modelsBucket().put(key, Json.write(io.conflux.trade.Backtests.report(result, params.hash())).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.put("backtest", key);
+        } catch (IOException | RuntimeException e) {
+            out.put("backtestError", String.valueOf(e.getMessage()));
+        }
+        return out;
     }
 
     /** Lambda's Cause is the function's error document; the message is what a person needs. */

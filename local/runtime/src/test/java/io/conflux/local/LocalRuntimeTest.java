@@ -144,6 +144,16 @@ class LocalRuntimeTest {
 
     /** The published model drives the agent's hourly ticks (on the replay feed), and the API shows what it did. */
     private void theAgentTradesThePublishedModel(long version) throws Exception {
+        // published with its backtest over the round's validation window: anyone can judge it before it trades
+        JsonNode backtest = operator.call("GET", "/models/" + version + "/backtest", null);
+        assertEquals("2021-09-01T00:00:00Z", backtest.get("from").asText());
+        assertTrue(backtest.get("candles").asInt() > 400 && backtest.get("candles").asInt() <= 19 * 24, backtest.get("candles").toString());
+        assertEquals(backtest.get("trades").asInt(), backtest.get("tradeList").size());
+        JsonNode curve = backtest.at("/curve/value");
+        assertEquals(backtest.get("finalValue").asLong(), curve.get(curve.size() - 1).asLong());
+        assertTrue(backtest.at("/strategy/maxDrawdown").isNumber() && backtest.at("/buyAndHold/totalReturn").isNumber());
+        assertEquals("NO_MODEL", operator.answer("GET", "/models/999/backtest", null).json().get("error").asText());
+
         assertEquals(404, operator.answer("GET", "/agent/BTC-USDT/portfolio", null).status(), "no tick yet");
         java.time.Instant start = java.time.Instant.parse("2021-09-20T00:00:00Z");
         for (int h = 0; h < 6; h++) assertEquals("RECORDED", rt.tick("BTC-USDT", start.plusSeconds(3600L * h + 42)).get("status"));
