@@ -31,6 +31,9 @@ public interface AgentStore {
     /** The newest trades first (JSON). */
     List<String> trades(String market, int limit);
 
+    /** The newest daily snapshots first (JSON: date, value, P&L against the starting cash, cash, position). */
+    List<String> days(String market, int limit);
+
     /** Audit entries with {@code from <= sequence < to}, in order. */
     List<AuditLog.Entry> audit(String market, long from, long to);
 }

@@ -58,6 +58,14 @@ final class AgentController {
         return platform.agent().trades(checked(market), limit(limit)).stream().map(AgentController::parse).toList();
     }
 
+    /** Daily snapshots, newest first: the value at the day's last tick and the P&L against the starting cash. */
+    @Get("/days")
+    List<Map<String, Object>> days(@Nullable @Header("Authorization") String authorization, @PathVariable String market,
+                                   @Nullable @QueryValue Integer limit) throws AuthenticationException {
+        auth.require(authorization);
+        return platform.agent().days(checked(market), limit(limit)).stream().map(AgentController::parse).toList();
+    }
+
     /** Entries {@code from <= sequence < to} (at most 1,000), whether they verify, and their Merkle root. */
     @Get("/audit")
     Dto.AuditView audit(@Nullable @Header("Authorization") String authorization, @PathVariable String market, @Nullable @QueryValue Long from,

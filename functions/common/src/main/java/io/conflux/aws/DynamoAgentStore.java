@@ -121,6 +121,11 @@ public final class DynamoAgentStore implements AgentStore {
         return jsonNewestFirst(market, "trade#", limit);
     }
 
+    @Override
+    public List<String> days(String market, int limit) {
+        return jsonNewestFirst(market, "day#", limit);
+    }
+
     private List<String> jsonNewestFirst(String market, String prefix, int limit) {
         QueryResponse r = dynamo.query(q -> q.tableName(table).keyConditionExpression("#mk = :m AND begins_with(#k, :p)")
                 .expressionAttributeNames(Map.of("#k", "key", "#mk", "market"))

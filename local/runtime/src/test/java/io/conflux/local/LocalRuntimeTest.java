@@ -173,6 +173,11 @@ class LocalRuntimeTest {
             assertEquals(3, d.get("probabilities").size());
         }
         JsonNode trades = operator.call("GET", "/agent/BTC-USDT/trades", null);
+        JsonNode days = operator.call("GET", "/agent/BTC-USDT/days", null);
+        assertEquals(1, days.size(), "six hours of one day");
+        assertEquals("2021-09-20", days.get(0).get("date").asText());
+        assertEquals(decisions.get(0).get("valueAfter").asLong(), days.get(0).get("value").asLong(), "the day's last tick");
+        assertEquals(days.get(0).get("value").asLong() - portfolio.get("initialCash").asLong(), days.get(0).get("pnl").asLong());
         JsonNode audit = operator.call("GET", "/agent/BTC-USDT/audit?from=0&to=100", null);
         assertTrue(audit.get("intact").asBoolean());
         assertEquals(6 + trades.size(), audit.get("entries").size());
