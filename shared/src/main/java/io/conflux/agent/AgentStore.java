@@ -34,6 +34,9 @@ public interface AgentStore {
     /** The newest daily snapshots first (JSON: date, value, P&L against the starting cash, cash, position). */
     List<String> days(String market, int limit);
 
+    /** Audit entries logged in {@code [from, to)} (by their time), in order: a period's stretch of the log. */
+    List<AuditLog.Entry> auditBetween(String market, Instant from, Instant to);
+
     /** Audit entries with {@code from <= sequence < to}, in order. */
     List<AuditLog.Entry> audit(String market, long from, long to);
 }

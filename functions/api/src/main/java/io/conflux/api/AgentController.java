@@ -66,16 +66,36 @@ final class AgentController {
         return platform.agent().days(checked(market), limit(limit)).stream().map(AgentController::parse).toList();
     }
 
-    /** Entries {@code from <= sequence < to} (at most 1,000), whether they verify, and their Merkle root. */
+    /**
+     * Entries {@code from <= sequence < to} (at most 1,000), or those logged in a period ({@code since} and
+     * {@code until}, ISO-8601: what settlement commits to for an epoch); whether they verify, and their Merkle root.
+     */
     @Get("/audit")
     Dto.AuditView audit(@Nullable @Header("Authorization") String authorization, @PathVariable String market, @Nullable @QueryValue Long from,
-                        @Nullable @QueryValue Long to) throws AuthenticationException {
+                        @Nullable @QueryValue Long to, @Nullable @QueryValue String since, @Nullable @QueryValue String until) throws AuthenticationException {
         auth.require(authorization);
-        long a = from == null ? 0 : from;
-        long b = to == null ? a + MAX_AUDIT : to;
-        if (a < 0 || b <= a || b - a > MAX_AUDIT) throw PlatformException.badRequest("INVALID_RANGE", "need 0 <= from < to <= from + " + MAX_AUDIT);
         AgentStore store = platform.agent();
-        List<AuditLog.Entry> entries = store.audit(checked(market), a, b);
+        List<AuditLog.Entry> entries;
+        long a, b;
+        if (since != null || until != null) {
+            java.time.Instant s0, s1;
+            try {
+                s0 = java.time.Instant.parse(since);
+                s1 = java.time.Instant.parse(until);
+            } catch (RuntimeException e) {
+                throw PlatformException.badRequest("INVALID_RANGE", "since and until are both ISO-8601 instants");
+            }
+            if (!s1.isAfter(s0)) throw PlatformException.badRequest("INVALID_RANGE", "until must be after since");
+            entries = store.auditBetween(checked(market), s0, s1);
+            if (entries.size() > MAX_AUDIT * 10) throw PlatformException.badRequest("INVALID_RANGE", "the period holds more than " + MAX_AUDIT * 10 + " entries");
+            a = entries.isEmpty() ? 0 : entries.get(0).sequence();
+            b = entries.isEmpty() ? 0 : entries.get(entries.size() - 1).sequence() + 1;
+        } else {
+            a = from == null ? 0 : from;
+            b = to == null ? a + MAX_AUDIT : to;
+            if (a < 0 || b <= a || b - a > MAX_AUDIT) throw PlatformException.badRequest("INVALID_RANGE", "need 0 <= from < to <= from + " + MAX_AUDIT);
+            entries = store.audit(checked(market), a, b);
+        }
         String anchor = a == 0 ? AuditLog.GENESIS : store.audit(market, a - 1, a).stream().findFirst().map(AuditLog.Entry::hash).orElse(AuditLog.GENESIS);
         AuditLog.Verification v = AuditLog.verify(entries, anchor);
         List<Dto.AuditEntry> out = new ArrayList<>();

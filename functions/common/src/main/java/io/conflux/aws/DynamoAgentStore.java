@@ -137,19 +137,30 @@ public final class DynamoAgentStore implements AgentStore {
     @Override
     public List<AuditLog.Entry> audit(String market, long from, long to) {
         List<AuditLog.Entry> out = new ArrayList<>();
+        for (AuditLog.Entry e : auditQuery(market, auditKey(from), auditKey(Math.max(from, to - 1)))) if (e.sequence() >= from && e.sequence() < to) out.add(e);
+        return out;
+    }
+
+    @Override
+    public List<AuditLog.Entry> auditBetween(String market, Instant from, Instant to) {
+        // entries are logged in time order: the period is one contiguous stretch of the (sequence-ordered) log
+        List<AuditLog.Entry> out = new ArrayList<>();
+        for (AuditLog.Entry e : auditQuery(market, auditKey(0), auditKey(999_999_999_999L))) if (!e.at().isBefore(from) && e.at().isBefore(to)) out.add(e);
+        return out;
+    }
+
+    private List<AuditLog.Entry> auditQuery(String market, String fromKey, String toKey) {
+        List<AuditLog.Entry> out = new ArrayList<>();
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> exclusiveStart = start;
             QueryResponse r = dynamo.query(q -> q.tableName(table).keyConditionExpression("#mk = :m AND #k BETWEEN :a AND :b")
                     .expressionAttributeNames(Map.of("#k", "key", "#mk", "market"))
-                    .expressionAttributeValues(Map.of(":m", AttributeValue.fromS(market), ":a", AttributeValue.fromS(auditKey(from)),
-                            ":b", AttributeValue.fromS(auditKey(Math.max(from, to - 1)))))
+                    .expressionAttributeValues(Map.of(":m", AttributeValue.fromS(market), ":a", AttributeValue.fromS(fromKey), ":b", AttributeValue.fromS(toKey)))
                     .consistentRead(true).exclusiveStartKey(exclusiveStart));
             for (Map<String, AttributeValue> i : r.items()) {
-                long seq = Attrs.n(i, "sequence");
-                if (seq >= from && seq < to) {
-                    out.add(new AuditLog.Entry(seq, Attrs.t(i, "at"), Attrs.s(i, "kind"), Attrs.s(i, "payload"), Attrs.s(i, "previousHash"), Attrs.s(i, "hash")));
-                }
+                out.add(new AuditLog.Entry(Attrs.n(i, "sequence"), Attrs.t(i, "at"), Attrs.s(i, "kind"), Attrs.s(i, "payload"), Attrs.s(i, "previousHash"),
+                        Attrs.s(i, "hash")));
             }
             start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? new HashMap<>(r.lastEvaluatedKey()) : null;
         } while (start != null);

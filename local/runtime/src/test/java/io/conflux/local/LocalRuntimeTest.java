@@ -190,6 +190,14 @@ class LocalRuntimeTest {
         assertTrue(io.conflux.agent.AuditLog.verify(entries, io.conflux.agent.AuditLog.GENESIS).intact());
         assertEquals(io.conflux.agent.AuditLog.root(entries), audit.get("root").asText());
         assertEquals(portfolio.get("auditHead").asText(), entries.get(entries.size() - 1).hash());
+        // a period's root: the entries logged from 02:00 to 04:00, linked to the entry before them
+        JsonNode period = operator.call("GET", "/agent/BTC-USDT/audit?since=2021-09-20T02:00:00Z&until=2021-09-20T04:00:00Z", null);
+        List<io.conflux.agent.AuditLog.Entry> inPeriod = entries.stream()
+                .filter(e -> !e.at().isBefore(java.time.Instant.parse("2021-09-20T02:00:00Z")) && e.at().isBefore(java.time.Instant.parse("2021-09-20T04:00:00Z"))).toList();
+        assertTrue(inPeriod.size() >= 2);
+        assertEquals(io.conflux.agent.AuditLog.root(inPeriod), period.get("root").asText());
+        assertTrue(period.get("intact").asBoolean());
+        assertEquals(inPeriod.get(0).sequence(), period.get("from").asLong());
         assertEquals(400, operator.answer("GET", "/agent/BTC-USDT/decisions?limit=100000", null).status());
         assertEquals(400, operator.answer("GET", "/agent/btc/portfolio", null).status());
     }
