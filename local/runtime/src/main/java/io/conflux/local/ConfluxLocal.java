@@ -85,6 +85,9 @@ public final class ConfluxLocal implements Runnable {
         @Option(names = "--epochs", description = "Training epochs per trader (default: ${DEFAULT-VALUE}).", defaultValue = "2")
         int epochs;
 
+        @Option(names = "--agent-hours", description = "Hourly agent ticks to replay after the round publishes (default: ${DEFAULT-VALUE}).", defaultValue = "12")
+        int agentHours;
+
         @Option(names = "--serve", description = "Keep serving after the walk-through, until Ctrl-C.")
         boolean serve;
 
@@ -159,6 +162,27 @@ public final class ConfluxLocal implements Runnable {
                                 sc.get("leaveOneOut").asDouble(), sc.get("shapley").asDouble(), sc.get("payoutPpm").asLong());
                     }
                     System.out.println("  download     GET " + rt.apiUrl().resolve("/models/current") + " (a presigned URL of the ONNX file and the signed receipt)");
+                    JsonNode bt = operator.call("GET", "/models/" + m.get("version").asLong() + "/backtest", null);
+                    System.out.printf("  backtest     %s .. %s: %+.2f%% (max drawdown %.2f%%, %d trades) against buy-and-hold %+.2f%%%n", bt.get("from").asText(),
+                            bt.get("to").asText(), 100 * bt.at("/strategy/totalReturn").asDouble(), 100 * bt.at("/strategy/maxDrawdown").asDouble(),
+                            bt.get("trades").asInt(), 100 * bt.at("/buyAndHold/totalReturn").asDouble());
+                    System.out.println();
+                    System.out.println("The agent trades the new model: hourly ticks on a replay of BTC-USDT's last recorded days");
+                    System.out.println("(features, ONNX Runtime, the policy under its risk limits, paper fills at the next open, one DynamoDB transaction each):");
+                    // the shipped candles end 2021-09-29: replay the two days before the validation window's end
+                    java.time.Instant start = round.policy().validation().to().minus(Duration.ofHours(48));
+                    for (int h = 0; h < agentHours; h++) {
+                        Map<String, Object> tick = rt.tick("BTC-USDT", start.plus(Duration.ofHours(h)));
+                        Map<?, ?> t = (Map<?, ?>) tick.get("tick");
+                        String why = String.valueOf(t.get("rationale"));
+                        System.out.printf("  %s  %-4s %s%n", t.get("scheduledAt"), t.get("action"), why.length() > 150 ? why.substring(0, 147) + "..." : why);
+                    }
+                    JsonNode book = operator.call("GET", "/agent/BTC-USDT/portfolio", null);
+                    JsonNode audit = operator.call("GET", "/agent/BTC-USDT/audit", null);
+                    System.out.printf("  book         %s USDT and %s BTC after %d ticks; audit log of %d entries %s, root %s%n", book.get("cashDecimal").asText(),
+                            book.get("positionDecimal").asText(), book.get("ticks").asLong(), audit.get("entries").size(),
+                            audit.get("intact").asBoolean() ? "intact" : "BROKEN", audit.get("root").asText());
+                    if (!audit.get("intact").asBoolean()) failures.add("the agent's audit log does not verify");
                 }
                 System.out.printf("%nDone in %.1f s.%n", (System.nanoTime() - t0) / 1e9);
                 if (!failures.isEmpty()) {
