@@ -62,16 +62,18 @@ final class AgentBench {
             double featureMs = (System.nanoTime() - f0) / 1e6;
             int[] rows = Windows.endRows(m, t.window());
             int per = t.window() * t.features();
-            float[] buf = new float[2048 * per];
-            long i0 = System.nanoTime();
-            for (int from = 0; from < rows.length; from += 2048) {
-                int count = Math.min(2048, rows.length - from);
-                for (int k = 0; k < count; k++) Windows.copy(m, rows[from + k], t.window(), buf, k * per);
-                p.probabilities(count == 2048 ? buf : Arrays.copyOf(buf, count * per), count);
+            System.out.printf("  features for all candles %.0f ms%n", featureMs);
+            for (int batch : new int[] {512, 2048, 8192}) {
+                float[] buf = new float[batch * per];
+                long i0 = System.nanoTime();
+                for (int from = 0; from < rows.length; from += batch) {
+                    int count = Math.min(batch, rows.length - from);
+                    for (int k = 0; k < count; k++) Windows.copy(m, rows[from + k], t.window(), buf, k * per);
+                    p.probabilities(count == batch ? buf : Arrays.copyOf(buf, count * per), count);
+                }
+                double inferMs = (System.nanoTime() - i0) / 1e6;
+                System.out.printf("  ONNX Runtime on %,d windows in batches of %,d: %.0f ms (%,.0f windows/s)%n", rows.length, batch, inferMs, rows.length / (inferMs / 1e3));
             }
-            double inferMs = (System.nanoTime() - i0) / 1e6;
-            System.out.printf("  features for all candles %.0f ms; ONNX Runtime on %,d windows %.0f ms (%,.0f windows/s)%n", featureMs, rows.length, inferMs,
-                    rows.length / (inferMs / 1e3));
         }
         for (int r = 0; r < runs; r++) {
             long b0 = System.nanoTime();
