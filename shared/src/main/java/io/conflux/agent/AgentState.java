@@ -12,9 +12,4 @@ public record AgentState(Portfolio book, RiskState risk, long version, String au
     public static AgentState start(Portfolio book) {
         return new AgentState(book, RiskState.start(book.cash()), 0, AuditLog.GENESIS, 0, book.cash());
     }
-
-    /** The last audit entry as {@link AuditLog#next} needs it (null before the first). */
-    public AuditLog.Entry auditHeadEntry() {
-        return auditNext == 0 ? null : new AuditLog.Entry(auditNext - 1, java.time.Instant.EPOCH, "", "", "", auditHead);
-    }
 }

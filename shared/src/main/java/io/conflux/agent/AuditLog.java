@@ -34,9 +34,12 @@ public final class AuditLog {
 
     /** The entry after {@code previous} (null for the first entry of the log). */
     public static Entry next(Entry previous, Instant at, String kind, String payload) {
-        long seq = previous == null ? 0 : previous.sequence() + 1;
-        String prev = previous == null ? GENESIS : previous.hash();
-        return new Entry(seq, at, kind, payload, prev, hash(prev, seq, at, kind, payload));
+        return previous == null ? append(0, GENESIS, at, kind, payload) : append(previous.sequence() + 1, previous.hash(), at, kind, payload);
+    }
+
+    /** The entry with {@code sequence} after the entry whose hash is {@code previousHash} (what a stored log's head gives). */
+    public static Entry append(long sequence, String previousHash, Instant at, String kind, String payload) {
+        return new Entry(sequence, at, kind, payload, previousHash, hash(previousHash, sequence, at, kind, payload));
     }
 
     static String hash(String previousHash, long sequence, Instant at, String kind, String payload) {

@@ -114,15 +114,8 @@ public final class Backtest {
         if (b - a < 2) throw new IllegalArgumentException("fewer than two candles of " + candles.source() + " in [" + c.from() + ", " + c.to() + ")");
         int[] rowOf = new int[candles.size()];
         Arrays.fill(rowOf, -1);
-        int firstRowInPeriod = -1;
-        for (int r = 0; r < raw.rows(); r++) {
-            rowOf[raw.candleIndex(r)] = r;
-            if (firstRowInPeriod < 0 && raw.candleIndex(r) >= a) firstRowInPeriod = r;
-        }
-        if (firstRowInPeriod < 2) {
-            throw new IllegalArgumentException("the candles leave too little history before " + c.from() + " for the indicators' warm-up and the normalizer");
-        }
-        FeatureMatrix m = Normalizer.fit(raw, 0, firstRowInPeriod).apply(raw);
+        for (int r = 0; r < raw.rows(); r++) rowOf[raw.candleIndex(r)] = r;
+        FeatureMatrix m = Normalizer.fitBefore(raw, candles.openTime(a)).apply(raw);
         List<Model> byTime = new ArrayList<>(models);
         byTime.sort((x, y) -> x.usableFrom().compareTo(y.usableFrom()));
 
@@ -161,7 +154,7 @@ public final class Backtest {
         }
 
         TradingPolicy policy = new TradingPolicy(c.limits(), c.feeBps());
-        PaperBroker broker = new PaperBroker(time -> java.util.Optional.empty(), c.feeBps(), c.slippageBps());
+        PaperBroker broker = new PaperBroker(c.feeBps(), c.slippageBps());
         Portfolio book = Portfolio.ofCash(c.market(), c.initialCash());
         RiskState risk = RiskState.start(c.initialCash());
         Duration interval = candles.interval();

@@ -22,6 +22,13 @@ public record Market(String symbol, int baseDecimals, int quoteDecimals) {
         return new Market("BTC-USDT", 8, 6);
     }
 
+    /** The market a candles name like {@code btc-usdt-1h} is of: BTC-USDT, in 8 base and 6 quote decimals. */
+    public static Market ofCandles(String candlesName) {
+        String[] parts = candlesName.split("-");
+        if (parts.length < 3) throw new IllegalArgumentException("a candles name is like btc-usdt-1h: '" + candlesName + "'");
+        return new Market((parts[0] + "-" + parts[1]).toUpperCase(java.util.Locale.ROOT), 8, 6);
+    }
+
     public String base() {
         return symbol.substring(0, symbol.indexOf('-'));
     }

@@ -2,52 +2,26 @@ package io.conflux.agent;
 
 import java.math.RoundingMode;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * Fills market orders at the open of the next candle after the order, moved against the order by a
  * slippage of {@code slippageBps} (a buy pays more, a sell gets less), and charges a fee of {@code feeBps}
  * of the notional, rounded up to a whole quote unit. Buying rounds the notional up and selling rounds it
- * down: rounding never favours the book.
+ * down: rounding never favours the book. The caller supplies the next open (the backtester from history, the
+ * tick from the feed's forming candle); a tick's order fills once because the tick is recorded once.
  */
-public final class PaperBroker implements Broker {
+public final class PaperBroker {
 
-    /** The price the next fill happens at: the next candle's open (the backtester and the replay feed say which). */
-    public interface NextOpen {
-        /** The open price and time of the first candle opening after {@code time}, if there is one yet. */
-        Optional<Quote> after(Instant time);
-    }
-
+    /** A price at a time: the open a market order fills near. */
     public record Quote(Instant at, double price) {}
 
-    private final NextOpen prices;
     private final double feeBps;
     private final double slippageBps;
-    private final Map<String, Fill> filled = new HashMap<>();
 
-    public PaperBroker(NextOpen prices, double feeBps, double slippageBps) {
+    public PaperBroker(double feeBps, double slippageBps) {
         if (feeBps < 0 || slippageBps < 0) throw new IllegalArgumentException("fee and slippage are not negative");
-        this.prices = prices;
         this.feeBps = feeBps;
         this.slippageBps = slippageBps;
-    }
-
-    /** 10 bps fee (a major exchange's taker fee), 5 bps slippage. */
-    public static PaperBroker typical(NextOpen prices) {
-        return new PaperBroker(prices, 10, 5);
-    }
-
-    @Override
-    public Optional<Fill> place(Order order) {
-        Fill done = filled.get(order.clientOrderId());
-        if (done != null) return Optional.of(done);
-        Optional<Quote> next = prices.after(order.placedAt());
-        if (next.isEmpty()) return Optional.empty();
-        Fill f = fill(order, next.get());
-        filled.put(order.clientOrderId(), f);
-        return Optional.of(f);
     }
 
     /** The fill of {@code order} at {@code quote}: slippage against the order, fee rounded up. */

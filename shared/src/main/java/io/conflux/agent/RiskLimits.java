@@ -37,6 +37,10 @@ public record RiskLimits(double maxPosition, double maxOrder, double minEdge, do
         if (!(fraction > 0 && fraction <= 1)) throw new IllegalArgumentException(name + " must lie in (0, 1], not " + fraction);
     }
 
+    public RiskLimits withMaxModelAge(Duration age) {
+        return new RiskLimits(maxPosition, maxOrder, minEdge, fullConviction, stopLoss, maxDrawdown, haltFor, cooldownAfterLoss, age, minOrderQuote);
+    }
+
     /** Conservative defaults for a spot book; {@code minOrderQuote} is 10 whole quote units. */
     public static RiskLimits defaults(Market m) {
         return new RiskLimits(0.9, 0.25, 0.05, 0.3, 0.05, 0.2, Duration.ofDays(7), Duration.ofHours(24), Duration.ofDays(14),

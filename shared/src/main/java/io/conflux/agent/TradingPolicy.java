@@ -97,8 +97,7 @@ public final class TradingPolicy {
             why.add(Reason.MAX_POSITION);
         }
         RiskState risk = own.risk();
-        boolean cooling = risk.lastLossAt() != null && s.at().isBefore(risk.lastLossAt().plus(limits.cooldownAfterLoss()));
-        if (cooling && target > exposure) {
+        if (cooling(risk, s.at()) && target > exposure) {
             why.add(Reason.COOLDOWN);
             target = exposure;
         }
@@ -138,8 +137,7 @@ public final class TradingPolicy {
             double wanted = limits.maxPosition() * Math.min(1, edge / limits.fullConviction());
             if (edge >= limits.fullConviction()) why.add(Reason.MAX_POSITION);
             target = wanted;
-            boolean cooling = risk.lastLossAt() != null && s.at().isBefore(risk.lastLossAt().plus(limits.cooldownAfterLoss()));
-            if (cooling && target > exposure) {
+            if (cooling(risk, s.at()) && target > exposure) {
                 why.add(Reason.COOLDOWN);
                 target = exposure;
             }
@@ -151,6 +149,11 @@ public final class TradingPolicy {
             target = exposure;
         }
         return new Outcome(toward(s, value, exposure, target, why), risk);
+    }
+
+    /** Within the cooldown after a losing sale: no buying. */
+    private boolean cooling(RiskState risk, Instant at) {
+        return risk.lastLossAt() != null && at.isBefore(risk.lastLossAt().plus(limits.cooldownAfterLoss()));
     }
 
     private Decision toward(Situation s, long value, double exposure, double target, List<Reason> why) {

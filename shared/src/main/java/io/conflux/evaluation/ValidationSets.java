@@ -21,19 +21,21 @@ public final class ValidationSets {
 
     private ValidationSets() {}
 
+    /** Where a market's public candles live in the models bucket. */
+    public static String marketKey(String market) {
+        return MARKET_PREFIX + market + ".csv";
+    }
+
+    /** A market's public candles from the models bucket (evaluation, backtests and the replay feed read them here). */
+    public static Candles publicCandles(io.conflux.federation.Blobs models, String market) throws java.io.IOException {
+        String key = marketKey(market);
+        byte[] csv = models.find(key).orElseThrow(() -> new java.io.IOException("no public candles for " + market + ": put them at " + key + " in the models bucket"));
+        return Candles.readCsv(new java.io.StringReader(new String(csv, java.nio.charset.StandardCharsets.UTF_8)), market);
+    }
+
     public static ValidationSet of(Candles candles, ModelTemplate template, Instant from, Instant to) {
         FeatureMatrix features = FeatureSet.standard().compute(candles);
-        int firstValidationRow = -1;
-        for (int r = 0; r < features.rows(); r++) {
-            if (!features.openTime(r).isBefore(from)) {
-                firstValidationRow = r;
-                break;
-            }
-        }
-        if (firstValidationRow < 2) {
-            throw new IllegalArgumentException("the candles of " + candles.source() + " leave no history before " + from + " to fit the normalizer on");
-        }
-        Normalizer normalizer = Normalizer.fit(features, 0, firstValidationRow);
+        Normalizer normalizer = Normalizer.fitBefore(features, from);
         Dataset all = Dataset.of(features, Labels.nextCandle(candles), template).normalized(normalizer);
         int first = -1, last = -1;
         for (int i = 0; i < all.size(); i++) {

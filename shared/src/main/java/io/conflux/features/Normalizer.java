@@ -77,6 +77,22 @@ public final class Normalizer {
         return new Normalizer(m.names(), mean, std, DEFAULT_CLAMP);
     }
 
+    /**
+     * Fits on every row whose candle opened before {@code time}: what evaluation, the agent and the backtester
+     * normalize with (never a row from the period they judge or trade).
+     *
+     * @throws IllegalArgumentException with fewer than two such rows
+     */
+    public static Normalizer fitBefore(FeatureMatrix m, java.time.Instant time) {
+        int rows = 0;
+        while (rows < m.rows() && m.openTime(rows).isBefore(time)) rows++;
+        if (rows < 2) {
+            throw new IllegalArgumentException("only " + rows + " feature rows of " + m.candles().source() + " before " + time
+                    + ": too little history (after the indicators' warm-up) to fit the normalizer on");
+        }
+        return fit(m, 0, rows);
+    }
+
     /** Fits on exactly the rows the training windows read. */
     public static Normalizer fit(Dataset training) {
         if (training.size() == 0) throw new IllegalArgumentException("cannot fit a normalizer on an empty dataset");

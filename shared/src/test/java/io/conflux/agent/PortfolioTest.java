@@ -16,7 +16,7 @@ class PortfolioTest {
     void cashPlusCostBasisMinusRealizedPnl_isTheStartingCash_throughAnySequenceOfFills() {
         long start = 10_000_000_000L; // 10,000 USDT
         Portfolio book = Portfolio.ofCash(M, start);
-        PaperBroker broker = new PaperBroker(t -> java.util.Optional.empty(), 10, 5);
+        PaperBroker broker = new PaperBroker(10, 5);
         SplittableRandom r = new SplittableRandom(4);
         long fees = 0, traded = 0;
         for (int i = 0; i < 500; i++) {
@@ -49,7 +49,7 @@ class PortfolioTest {
 
     @Test
     void buysRoundUp_sellsRoundDown_feesRoundUp_andSlippageGoesAgainstTheOrder() {
-        PaperBroker broker = new PaperBroker(t -> java.util.Optional.empty(), 10, 5);
+        PaperBroker broker = new PaperBroker(10, 5);
         PaperBroker.Quote q = new PaperBroker.Quote(Instant.EPOCH, 33_333.33);
         Fill buy = broker.fill(new Broker.Order("b", M, 12_345_679, Instant.EPOCH), q); // 0.12345679 BTC
         BigDecimal exact = new BigDecimal("0.12345679").multiply(BigDecimal.valueOf(33_333.33 * 1.0005)).movePointRight(6);
@@ -74,12 +74,9 @@ class PortfolioTest {
     }
 
     @Test
-    void theSameClientOrderIdFillsOnce() {
-        PaperBroker broker = new PaperBroker(t -> java.util.Optional.of(new PaperBroker.Quote(t.plusSeconds(60), 100.0 + t.getEpochSecond())), 10, 0);
-        Broker.Order o = new Broker.Order("tick-1", M, 1_000, Instant.ofEpochSecond(5));
-        Fill first = broker.place(o).orElseThrow();
-        Fill again = broker.place(new Broker.Order("tick-1", M, 1_000, Instant.ofEpochSecond(50))).orElseThrow();
-        assertSame(first, again);
-        assertEquals(105.0, first.price());
+    void aCandlesNameNamesItsMarket() {
+        assertEquals(Market.btcUsdt(), Market.ofCandles("btc-usdt-1h"));
+        assertEquals("ETH-USDT", Market.ofCandles("eth-usdt-1d").symbol());
+        assertThrows(IllegalArgumentException.class, () -> Market.ofCandles("btcusdt"));
     }
 }

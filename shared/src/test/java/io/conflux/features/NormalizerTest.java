@@ -93,4 +93,15 @@ class NormalizerTest {
         assertEquals(Normalizer.fit(m, 0, train.lastRow() + 1), Normalizer.fit(train));
         assertTrue(train.lastRow() < parts.get(1).endRow(0));
     }
+
+    @Test
+    void fitBefore_usesExactlyTheRowsThatOpenedBeforeTheTime_andRefusesTooLittleHistory() {
+        FeatureMatrix m = FeatureSet.of("rsi_14", "roc_10").compute(Candles.of(TestCandles.randomWalk(400, 5)));
+        int cut = 120;
+        java.time.Instant at = m.openTime(cut);
+        assertEquals(Normalizer.fit(m, 0, cut), Normalizer.fitBefore(m, at));
+        assertNotEquals(Normalizer.fit(m, 0, cut + 50), Normalizer.fitBefore(m, at));
+        var e = assertThrows(IllegalArgumentException.class, () -> Normalizer.fitBefore(m, m.openTime(1)));
+        assertTrue(e.getMessage().contains("only 1 feature rows"), e.getMessage());
+    }
 }

@@ -53,6 +53,7 @@ public final class ConfluxTrader implements Runnable {
     public static final int REJECTED = 3;
     public static final int NO_VERDICT = 4;
     static final String PASSPHRASE_ENV = "CONFLUX_PASSPHRASE";
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     @Spec
     CommandSpec spec;
@@ -174,7 +175,7 @@ public final class ConfluxTrader implements Runnable {
     String address() throws IOException {
         Path f = home().walletFile();
         if (!Files.exists(f)) throw new UserError("no wallet in " + home().dir() + ": run `conflux-trader wallet new` or `wallet import`");
-        String a = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(f)).path("address").asText("");
+        String a = JSON.readTree(Files.readString(f)).path("address").asText("");
         if (a.isEmpty()) throw new UserError("the wallet file " + f + " names no address");
         return "0x" + a.toLowerCase(java.util.Locale.ROOT).replaceFirst("^0x", "");
     }
@@ -458,7 +459,7 @@ public final class ConfluxTrader implements Runnable {
             home.write(file, UpdateEnvelope.payload(o.update()));
             Path dpFile = Path.of(file + ".dp.json");
             if (dp != null) {
-                home.write(dpFile, new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(Map.of("clip", dp.clip(), "noiseMultiplier", dp.noiseMultiplier())));
+                home.write(dpFile, JSON.writeValueAsBytes(Map.of("clip", dp.clip(), "noiseMultiplier", dp.noiseMultiplier())));
                 List<DifferentialPrivacy.Params> releases = new ArrayList<>();
                 for (TraderHome.PrivacyEntry p : home.privacy()) if (!p.roundId().equals(id)) releases.add(new DifferentialPrivacy.Params(p.clip(), p.noiseMultiplier()));
                 DifferentialPrivacy.Guarantee one = DifferentialPrivacy.guarantee(List.of(dp), dpDelta);
@@ -526,7 +527,7 @@ public final class ConfluxTrader implements Runnable {
             home.addUpload(new TraderHome.UploadEntry(update.roundId(), ticket.uploadId(), TraderHome.now(), sealed.length));
             Path dpFile = Path.of(file + ".dp.json");
             if (Files.exists(dpFile)) {
-                JsonNode dp = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dpFile.toFile());
+                JsonNode dp = JSON.readTree(dpFile.toFile());
                 home.recordPrivacy(new TraderHome.PrivacyEntry(update.roundId(), dp.get("clip").asDouble(), dp.get("noiseMultiplier").asDouble(), TraderHome.now()));
             } else {
                 home.forgetPrivacy(update.roundId());

@@ -32,7 +32,7 @@ public final class Keystore {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HexFormat HEX = HexFormat.of();
 
-    /** scrypt's cost: {@link #STANDARD} is geth's default (256 MiB, about a second); tests use a light one. */
+    /** scrypt's cost: {@link #STANDARD} is geth's default (256 MiB; 0.8-1.3 s here with BouncyCastle); tests use a light one. */
     public record Kdf(int n, int r, int p) {
         public static final Kdf STANDARD = new Kdf(1 << 18, 8, 1);
 

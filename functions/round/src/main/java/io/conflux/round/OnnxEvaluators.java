@@ -4,14 +4,11 @@ import io.conflux.aws.Platform;
 import io.conflux.evaluation.Evaluator;
 import io.conflux.evaluation.ValidationSet;
 import io.conflux.evaluation.ValidationSets;
-import io.conflux.features.Candles;
 import io.conflux.federation.Blobs;
 import io.conflux.rounds.Round;
 import io.conflux.rounds.RoundPolicy;
 import java.io.IOException;
-import java.io.StringReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -22,8 +19,6 @@ import java.util.function.Function;
  * ONNX Runtime.
  */
 public final class OnnxEvaluators implements Function<Round, Evaluator> {
-    public static final String MARKET_PREFIX = io.conflux.evaluation.ValidationSets.MARKET_PREFIX;
-
     private final Blobs models;
     private final Map<String, ValidationSet> sets = new ConcurrentHashMap<>();
 
@@ -43,14 +38,10 @@ public final class OnnxEvaluators implements Function<Round, Evaluator> {
     }
 
     private ValidationSet load(Round round, RoundPolicy.Validation v) {
-        String key = MARKET_PREFIX + v.market() + ".csv";
         try {
-            byte[] csv = models.find(key).orElseThrow(() -> new IllegalStateException(
-                    "no public candles for " + v.market() + ": put them at " + key + " in the models bucket"));
-            Candles candles = Candles.readCsv(new StringReader(new String(csv, StandardCharsets.UTF_8)), key);
-            return ValidationSets.of(candles, round.template(), v.from(), v.to());
+            return ValidationSets.of(ValidationSets.publicCandles(models, v.market()), round.template(), v.from(), v.to());
         } catch (IOException e) {
-            throw new UncheckedIOException("could not read " + key, e);
+            throw new UncheckedIOException(e);
         }
     }
 }

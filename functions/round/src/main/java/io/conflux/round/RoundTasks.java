@@ -75,12 +75,8 @@ public final class RoundTasks {
             var model = platform.models().find(r.templateId(), version).orElseThrow();
             var params = io.conflux.model.ModelParameters.fromSafeTensors(platform.modelsBucket().get(model.parametersKey()));
             var v = r.policy().validation();
-            io.conflux.features.Candles candles;
-            try (var in = new java.io.InputStreamReader(new java.io.ByteArrayInputStream(platform.modelsBucket().get(OnnxEvaluators.MARKET_PREFIX + v.market() + ".csv")),
-                    java.nio.charset.StandardCharsets.UTF_8)) {
-                candles = io.conflux.features.Candles.readCsv(in, v.market());
-            }
-            io.conflux.agent.Market market = io.conflux.agent.Market.btcUsdt();
+            var candles = io.conflux.evaluation.ValidationSets.publicCandles(platform.modelsBucket(), v.market());
+            io.conflux.agent.Market market = io.conflux.agent.Market.ofCandles(v.market());
             var result = io.conflux.trade.Backtests.run(candles, params, params.hash(), v.from(), market, 10_000L * 1_000_000L, 10, 5, v.from(), v.to());
             String key = backtestKey(r.templateId(), version);
             platform.modelsBucket().put(key, Json.write(io.conflux.trade.Backtests.report(result, params.hash())).getBytes(java.nio.charset.StandardCharsets.UTF_8));

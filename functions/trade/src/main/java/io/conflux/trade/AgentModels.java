@@ -1,8 +1,6 @@
 package io.conflux.trade;
 
 import io.conflux.evaluation.ValidationSets;
-import io.conflux.features.Candles;
-import io.conflux.features.FeatureMatrix;
 import io.conflux.features.FeatureSet;
 import io.conflux.features.Normalizer;
 import io.conflux.federation.Blobs;
@@ -12,8 +10,6 @@ import io.conflux.model.ModelParameters;
 import io.conflux.rounds.Round;
 import io.conflux.rounds.RoundStore;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -48,16 +44,9 @@ public final class AgentModels implements AutoCloseable {
         if (!params.hash().equals(m.parametersHash())) throw new IOException("model " + m.version() + "'s parameters do not hash to " + m.parametersHash());
         Round round = rounds.find(m.roundId()).orElseThrow(() -> new IOException("model " + m.version() + " names round " + m.roundId() + ", which is missing"));
         var v = round.policy().validation();
-        Candles publicCandles;
-        try (var in = new InputStreamReader(new java.io.ByteArrayInputStream(models.get(ValidationSets.MARKET_PREFIX + v.market() + ".csv")), StandardCharsets.UTF_8)) {
-            publicCandles = Candles.readCsv(in, v.market());
-        }
-        FeatureMatrix f = FeatureSet.standard().compute(publicCandles);
-        int rows = 0;
-        while (rows < f.rows() && f.openTime(rows).isBefore(v.from())) rows++;
-        if (rows < 2) throw new IOException("the public candles of " + v.market() + " leave no history before " + v.from() + " to fit the normalizer on");
+        Normalizer normalizer = Normalizer.fitBefore(FeatureSet.standard().compute(ValidationSets.publicCandles(models, v.market())), v.from());
         if (loaded != null) loaded.predictor().close();
-        loaded = new Loaded(m, new OnnxPredictor(params.template(), params.toOnnx()), Normalizer.fit(f, 0, rows), v.from());
+        loaded = new Loaded(m, new OnnxPredictor(params.template(), params.toOnnx()), normalizer, v.from());
         return Optional.of(loaded);
     }
 

@@ -28,10 +28,8 @@ public final class Backtests {
             throw new IllegalArgumentException("the backtest starts " + from + ", before the model may be used (" + usableFrom
                     + "): it would trade on data the model may have trained on");
         }
-        RiskLimits d = RiskLimits.defaults(market);
         // one model judged over the whole period: it does not go stale inside it
-        RiskLimits limits = new RiskLimits(d.maxPosition(), d.maxOrder(), d.minEdge(), d.fullConviction(), d.stopLoss(), d.maxDrawdown(), d.haltFor(),
-                d.cooldownAfterLoss(), Duration.between(usableFrom, to).plusDays(1), d.minOrderQuote());
+        RiskLimits limits = RiskLimits.defaults(market).withMaxModelAge(Duration.between(usableFrom, to).plusDays(1));
         try (OnnxPredictor p = new OnnxPredictor(model.template(), model.toOnnx())) {
             return Backtest.run(candles, List.of(new Backtest.Model(modelId, usableFrom, p)),
                     new Backtest.Config(market, initialCash, limits, feeBps, slippageBps, from, to, model.template()));

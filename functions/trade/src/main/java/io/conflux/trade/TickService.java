@@ -55,6 +55,14 @@ public final class TickService {
             return new Settings(market, ModelTemplate.standard().id(), 10_000L * (long) Math.pow(10, market.quoteDecimals()), Duration.ofMinutes(15), 10, 5,
                     RiskLimits.defaults(market));
         }
+
+        public Settings with(long startCash, Duration maxLateness) {
+            return new Settings(market, templateId, startCash, maxLateness, feeBps, slippageBps, limits);
+        }
+
+        public Settings withTemplate(String templateId) {
+            return new Settings(market, templateId, startCash, maxLateness, feeBps, slippageBps, limits);
+        }
     }
 
     public enum Status { RECORDED, DUPLICATE, LATE }
@@ -155,7 +163,7 @@ public final class TickService {
             } else if (snap.forming().isEmpty()) {
                 unfilled = "no price for the forming candle at " + scheduled + ": the order was not placed";
             } else {
-                PaperBroker broker = new PaperBroker(t -> Optional.empty(), settings.feeBps(), settings.slippageBps());
+                PaperBroker broker = new PaperBroker(settings.feeBps(), settings.slippageBps());
                 fill = broker.fillWithin(new Broker.Order(id, market, d.quantity(), scheduled), snap.forming().get(), state.book());
                 if (fill == null) unfilled = "the book could not take the order at the fill price";
             }
@@ -202,7 +210,7 @@ public final class TickService {
         tick.put("valueAfter", value);
         String tickJson = Json.write(tick);
 
-        AuditLog.Entry decisionEntry = AuditLog.next(state.auditHeadEntry(), scheduled, "DECISION", tickJson);
+        AuditLog.Entry decisionEntry = AuditLog.append(state.auditNext(), state.auditHead(), scheduled, "DECISION", tickJson);
         List<AuditLog.Entry> audit = tradeJson == null ? List.of(decisionEntry) : List.of(decisionEntry, AuditLog.next(decisionEntry, fill.at(), "TRADE", tradeJson));
         AuditLog.Entry head = audit.get(audit.size() - 1);
         AgentState after = new AgentState(book, risk, state.version() + 1, head.hash(), head.sequence() + 1, state.initialCash());

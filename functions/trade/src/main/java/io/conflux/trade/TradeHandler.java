@@ -11,10 +11,8 @@ import io.conflux.evaluation.ValidationSets;
 import io.conflux.features.Candles;
 import io.conflux.platform.Json;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -60,8 +58,13 @@ public final class TradeHandler implements RequestHandler<Map<String, Object>, M
             candleNames.put(kv[0].strip(), kv[1].strip());
         }
         String feedSetting = platform.env().get(FEED, "replay");
-        this.feed = feedSetting.startsWith("exchange:") ? exchange(URI.create(feedSetting.substring("exchange:".length())))
-                : feedSetting.equals("replay") ? replay() : failFeed(feedSetting);
+        if (feedSetting.startsWith("exchange:")) {
+            this.feed = exchange(URI.create(feedSetting.substring("exchange:".length())));
+        } else if (feedSetting.equals("replay")) {
+            this.feed = replay();
+        } else {
+            throw new IllegalStateException(FEED + " is exchange:<base URL> or replay, not '" + feedSetting + "'");
+        }
         this.models = new AgentModels(platform.models(), platform.modelsBucket(), platform.roundStore());
         this.advisor = Advisors.fromEnv(platform.env().asMap());
         this.exchange = broker(platform);
@@ -88,10 +91,6 @@ public final class TradeHandler implements RequestHandler<Map<String, Object>, M
         return new BinanceBroker(URI.create(setting.substring("binance:".length())), key, secret, platform.clock(), Duration.ofSeconds(10));
     }
 
-    private static MarketFeed failFeed(String setting) {
-        throw new IllegalStateException(FEED + " is exchange:<base URL> or replay, not '" + setting + "'");
-    }
-
     private MarketFeed exchange(URI base) {
         Map<String, ExchangeFeed> byMarket = new LinkedHashMap<>();
         candleNames.forEach((m, name) -> byMarket.put(m, new ExchangeFeed(base, interval(name), duration(name), Duration.ofSeconds(10))));
@@ -101,11 +100,10 @@ public final class TradeHandler implements RequestHandler<Map<String, Object>, M
     private MarketFeed replay() {
         Map<String, Candles> byMarket = new LinkedHashMap<>();
         candleNames.forEach((m, name) -> {
-            try (var in = new InputStreamReader(new java.io.ByteArrayInputStream(platform.modelsBucket().get(ValidationSets.MARKET_PREFIX + name + ".csv")),
-                    StandardCharsets.UTF_8)) {
-                byMarket.put(m, Candles.readCsv(in, name));
+            try {
+                byMarket.put(m, ValidationSets.publicCandles(platform.modelsBucket(), name));
             } catch (IOException e) {
-                throw new UncheckedIOException("the replay feed needs " + ValidationSets.MARKET_PREFIX + name + ".csv in the models bucket", e);
+                throw new UncheckedIOException("the replay feed of " + m + ": " + e.getMessage(), e);
             }
         });
         return new ReplayFeed(byMarket);
@@ -129,13 +127,10 @@ public final class TradeHandler implements RequestHandler<Map<String, Object>, M
 
     private TickService service(String market) {
         return services.computeIfAbsent(market, m -> {
-            if (!candleNames.containsKey(m)) throw new IllegalArgumentException("market " + m + " is not configured (" + MARKETS + " has " + candleNames.keySet() + ")");
             Market mk = new Market(m, 8, 6);
-            TickService.Settings d = TickService.Settings.defaults(mk);
             long cash = Math.multiplyExact(Long.parseLong(platform.env().get("CONFLUX_AGENT_START_CASH", "10000")), (long) Math.pow(10, mk.quoteDecimals()));
             Duration late = Duration.ofMinutes(Long.parseLong(platform.env().get("CONFLUX_AGENT_MAX_LATENESS_MINUTES", "15")));
-            return new TickService(platform.agent(), feed, models, advisor, new TickService.Settings(mk, d.templateId(), cash, late, d.feeBps(),
-                    d.slippageBps(), d.limits()), platform.clock(), exchange);
+            return new TickService(platform.agent(), feed, models, advisor, TickService.Settings.defaults(mk).with(cash, late), platform.clock(), exchange);
         });
     }
 

@@ -57,7 +57,7 @@ class TickServiceTest {
         try (var in = TickServiceTest.class.getResourceAsStream("/market/btc-usdt-1h.csv")) {
             csv = in.readAllBytes();
         }
-        platform.modelsBucket().put(ValidationSets.MARKET_PREFIX + "btc-usdt-1h.csv", csv);
+        platform.modelsBucket().put(ValidationSets.marketKey("btc-usdt-1h"), csv);
         btc = Candles.readCsv(new InputStreamReader(new java.io.ByteArrayInputStream(csv), StandardCharsets.UTF_8), "btc-usdt-1h");
         model = publishBullishModel();
     }
@@ -85,7 +85,7 @@ class TickServiceTest {
         TickService.Settings d = TickService.Settings.defaults(market);
         return new TickService(platform.agent(), new ReplayFeed(Map.of(market.symbol(), candles)),
                 new AgentModels(platform.models(), platform.modelsBucket(), platform.roundStore()), null,
-                new TickService.Settings(market, templateId, d.startCash(), maxLateness, d.feeBps(), d.slippageBps(), d.limits()), clock);
+                d.withTemplate(templateId).with(d.startCash(), maxLateness), clock);
     }
 
     private static Market market(String base) {
@@ -189,7 +189,7 @@ class TickServiceTest {
         };
         TickService s = new TickService(platform.agent(), new ReplayFeed(Map.of(m.symbol(), btc)),
                 new AgentModels(platform.models(), platform.modelsBucket(), platform.roundStore()), null,
-                new TickService.Settings(m, T.id(), d.startCash(), Duration.ZERO, d.feeBps(), d.slippageBps(), d.limits()), Clock.systemUTC(), down);
+                d.with(d.startCash(), Duration.ZERO), Clock.systemUTC(), down);
         Map<String, Object> tick = Json.object(s.tick(Instant.parse("2021-05-12T00:00:00Z")).json());
         assertEquals("BUY", tick.get("action"), "the bullish model decided to buy");
         assertTrue(((String) tick.get("unfilled")).contains("HTTP 503"), tick.toString());

@@ -30,7 +30,7 @@ class TradeEventSamplesTest {
         Platform platform = new Platform(Fixtures.env(aws).with(Map.of(TradeHandler.MARKETS, "BTC-USDT=btc-usdt-1h", TradeHandler.FEED, "replay",
                 "CONFLUX_AGENT_MAX_LATENESS_MINUTES", "0")), Clock.systemUTC());
         try (var in = TradeEventSamplesTest.class.getResourceAsStream("/market/btc-usdt-1h.csv")) {
-            platform.modelsBucket().put(ValidationSets.MARKET_PREFIX + "btc-usdt-1h.csv", in.readAllBytes());
+            platform.modelsBucket().put(ValidationSets.marketKey("btc-usdt-1h"), in.readAllBytes());
         }
         handler = new TradeHandler(platform);
     }

@@ -150,7 +150,7 @@ public final class LocalRuntime implements AutoCloseable {
         for (String market : MARKETS) {
             try (var in = LocalRuntime.class.getResourceAsStream("/market/" + market + ".csv")) {
                 if (in == null) throw new IllegalStateException("the runtime jar lacks market/" + market + ".csv");
-                platform.modelsBucket().put(OnnxEvaluators.MARKET_PREFIX + market + ".csv", in.readAllBytes());
+                platform.modelsBucket().put(io.conflux.evaluation.ValidationSets.marketKey(market), in.readAllBytes());
             }
         }
     }

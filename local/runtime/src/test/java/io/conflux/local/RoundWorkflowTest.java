@@ -75,7 +75,7 @@ class RoundWorkflowTest {
         env.put(Settings.ROUND_SHARD_BUDGET_FLOATS, "4096"); // several coordinate shards for the robust rules
         platform = new Platform(new Env(env), Clock.systemUTC());
         try (var csv = RoundWorkflowTest.class.getResourceAsStream("/market/btc-usdt-1h.csv")) {
-            platform.modelsBucket().put(OnnxEvaluators.MARKET_PREFIX + "btc-usdt-1h.csv", csv.readAllBytes());
+            platform.modelsBucket().put(io.conflux.evaluation.ValidationSets.marketKey("btc-usdt-1h"), csv.readAllBytes());
         }
         tasks = new RoundTasks(platform, OnnxEvaluators.fromPlatform(platform));
         sfn = new LocalStepFunctions((name, input) -> {
