@@ -15,8 +15,6 @@ import io.conflux.model.ModelParameters;
 import io.conflux.model.ModelTemplate;
 import io.conflux.trade.Backtests;
 import io.conflux.trade.OnnxPredictor;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -30,9 +28,7 @@ final class AgentBench {
 
     static void run(int runs) throws Exception {
         Candles all;
-        try (var in = new InputStreamReader(AgentBench.class.getResourceAsStream("/market/btc-usdt-1h.csv"), StandardCharsets.UTF_8)) {
-            all = Candles.readCsv(in, "btc-usdt-1h");
-        }
+        all = io.conflux.features.TestCandles.real("btc-usdt-1h.csv");
         ModelTemplate t = ModelTemplate.standard();
         ModelParameters model = ModelParameters.genesis(t);
         Market market = Market.btcUsdt();

@@ -6,8 +6,6 @@ import io.conflux.model.ModelParameters;
 import io.conflux.model.ModelTemplate;
 import io.conflux.trader.LocalTrainer;
 import io.conflux.trader.TrainingJob;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
@@ -20,9 +18,7 @@ final class TrainingBench {
 
     static void run(int featureRuns) throws Exception {
         Candles candles;
-        try (var in = new InputStreamReader(TrainingBench.class.getResourceAsStream("/market/btc-usdt-1h.csv"), StandardCharsets.UTF_8)) {
-            candles = Candles.readCsv(in, "btc-usdt-1h");
-        }
+        candles = io.conflux.features.TestCandles.real("btc-usdt-1h.csv");
         System.out.printf("trader client: %,d hourly candles %s .. %s, %d cores%n", candles.size(), candles.openTime(0),
                 candles.openTime(candles.size() - 1), Runtime.getRuntime().availableProcessors());
 

@@ -6,9 +6,7 @@ import io.conflux.agent.Decision.Reason;
 import io.conflux.features.Candle;
 import io.conflux.features.Candles;
 import io.conflux.model.ModelTemplate;
-import java.io.InputStreamReader;
 import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,9 +24,7 @@ class BacktestTest {
 
     @BeforeAll
     static void data() throws Exception {
-        try (var in = new InputStreamReader(BacktestTest.class.getResourceAsStream("/market/btc-usdt-1h.csv"), StandardCharsets.UTF_8)) {
-            candles = Candles.readCsv(in, "btc-usdt-1h").slice(Instant.parse("2021-03-01T00:00:00Z"), Instant.parse("2021-07-01T00:00:00Z"));
-        }
+        candles = io.conflux.features.TestCandles.real("btc-usdt-1h.csv").slice(Instant.parse("2021-03-01T00:00:00Z"), Instant.parse("2021-07-01T00:00:00Z"));
     }
 
     private static Backtest.Config config(RiskLimits limits) {

@@ -3,8 +3,6 @@ package io.conflux.features;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,7 +10,7 @@ import java.util.List;
 import java.util.Random;
 
 /** Real candles from the test resources, and made-up ones for hand-checkable cases. */
-final class TestCandles {
+public final class TestCandles {
 
     static final Instant T0 = Instant.parse("2020-01-01T00:00:00Z");
     static final Duration HOUR = Duration.ofHours(1);
@@ -20,13 +18,13 @@ final class TestCandles {
     private TestCandles() {}
 
     /** {@code btc-usdt-1h.csv} (Binance, 35,989 hours, 27 outages) or {@code btc-usd-1d.csv} (Bitstamp, zero-volume days). */
-    static Candles real(String file) {
-        try {
-            return Candles.readCsv(Path.of(TestCandles.class.getResource("/market/" + file).toURI()));
+    public static Candles real(String file) {
+        // read as a stream: other modules' tests and the benchmarks find it inside the test jar
+        try (var in = TestCandles.class.getResourceAsStream("/market/" + file)) {
+            if (in == null) throw new IllegalStateException("no test resource /market/" + file);
+            return Candles.readCsv(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8), file.replace(".csv", ""));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -9,8 +9,6 @@ import io.conflux.features.Labels;
 import io.conflux.features.Normalizer;
 import io.conflux.model.ModelParameters;
 import io.conflux.model.ModelTemplate;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,9 +24,7 @@ class LocalTrainerTest {
     @BeforeAll
     static void data() throws Exception {
         Candles all;
-        try (var in = new InputStreamReader(LocalTrainerTest.class.getResourceAsStream("/market/btc-usdt-1h.csv"), StandardCharsets.UTF_8)) {
-            all = Candles.readCsv(in, "btc-usdt-1h");
-        }
+        all = io.conflux.features.TestCandles.real("btc-usdt-1h.csv");
         Candles quarter = all.slice(Instant.parse("2020-10-01T00:00:00Z"), Instant.parse("2021-01-01T00:00:00Z"));
         List<Dataset> parts = Dataset.of(FeatureSet.standard().compute(quarter), Labels.nextCandle(quarter), T).split(0.8, 0.2);
         Normalizer n = Normalizer.fit(parts.get(0)); // fitted on the training split only

@@ -7,8 +7,6 @@ import io.conflux.features.Candles;
 import io.conflux.model.ModelParameters;
 import io.conflux.model.ModelTemplate;
 import io.conflux.update.ModelUpdate;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,9 +22,7 @@ class TrainingJobTest {
 
     @BeforeAll
     static void data() throws Exception {
-        try (var in = new InputStreamReader(TrainingJobTest.class.getResourceAsStream("/market/btc-usdt-1h.csv"), StandardCharsets.UTF_8)) {
-            candles = Candles.readCsv(in, "btc-usdt-1h").slice(Instant.parse("2020-10-01T00:00:00Z"), Instant.parse("2021-02-01T00:00:00Z"));
-        }
+        candles = io.conflux.features.TestCandles.real("btc-usdt-1h.csv").slice(Instant.parse("2020-10-01T00:00:00Z"), Instant.parse("2021-02-01T00:00:00Z"));
     }
 
     private static TrainingJob.RoundSpec round(double bound) {

@@ -7,8 +7,6 @@ import io.conflux.agent.Market;
 import io.conflux.features.Candles;
 import io.conflux.model.ModelParameters;
 import io.conflux.model.ModelTemplate;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -21,9 +19,7 @@ class BacktestsTest {
     @SuppressWarnings("unchecked")
     void theReportCarriesTheFigures_curvesEndingAtTheFinalValue_andEveryTrade() throws Exception {
         Candles candles;
-        try (var in = new InputStreamReader(BacktestsTest.class.getResourceAsStream("/market/btc-usdt-1h.csv"), StandardCharsets.UTF_8)) {
-            candles = Candles.readCsv(in, "btc-usdt-1h").slice(Instant.parse("2020-09-01T00:00:00Z"), Instant.parse("2021-03-01T00:00:00Z"));
-        }
+        candles = io.conflux.features.TestCandles.real("btc-usdt-1h.csv").slice(Instant.parse("2020-09-01T00:00:00Z"), Instant.parse("2021-03-01T00:00:00Z"));
         ModelParameters model = ModelParameters.genesis(ModelTemplate.standard());
         Instant from = Instant.parse("2020-11-01T00:00:00Z"), to = Instant.parse("2021-03-01T00:00:00Z");
         Backtest.Result r = Backtests.run(candles, model, "genesis", from, Market.btcUsdt(), 10_000_000_000L, 10, 5, from, to);

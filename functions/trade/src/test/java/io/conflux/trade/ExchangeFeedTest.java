@@ -7,7 +7,6 @@ import io.conflux.agent.MarketFeed;
 import io.conflux.agent.ReplayFeed;
 import io.conflux.features.Candles;
 import io.conflux.platform.Json;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -30,9 +29,7 @@ class ExchangeFeedTest {
     @Test
     void theExchangeAndTheReplayShowTheSameMarket_closedCandlesOnly_andTheFormingOpen() throws Exception {
         Candles btc;
-        try (var in = new InputStreamReader(ExchangeFeedTest.class.getResourceAsStream("/market/btc-usdt-1h.csv"), StandardCharsets.UTF_8)) {
-            btc = Candles.readCsv(in, "btc").slice(Instant.parse("2021-04-01T00:00:00Z"), Instant.parse("2021-06-01T00:00:00Z"));
-        }
+        btc = io.conflux.features.TestCandles.real("btc-usdt-1h.csv").slice(Instant.parse("2021-04-01T00:00:00Z"), Instant.parse("2021-06-01T00:00:00Z"));
         Candles all = btc;
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/api/v3/klines", ex -> {
