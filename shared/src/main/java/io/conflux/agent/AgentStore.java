@@ -28,6 +28,12 @@ public interface AgentStore {
     /** The newest ticks first (JSON). */
     List<String> ticks(String market, int limit);
 
+    /** The ticks scheduled in {@code [from, to)}, oldest first (JSON): a settlement epoch's stretch of the ledger. */
+    List<String> ticksBetween(String market, Instant from, Instant to);
+
+    /** The last tick scheduled before {@code before} (JSON), if any: the book's value at a point in time. */
+    Optional<String> lastTickBefore(String market, Instant before);
+
     /** The newest trades first (JSON). */
     List<String> trades(String market, int limit);
 

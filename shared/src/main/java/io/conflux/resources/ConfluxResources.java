@@ -40,6 +40,15 @@ public final class ConfluxResources {
      */
     public static final TableSpec AGENT = new TableSpec("agent", "TABLE_AGENT", "market", "key", null, List.of());
 
+    /**
+     * Settlement, per vault: one item per epoch (partition: the vault's address; sort key: the epoch, zero-padded),
+     * and the claim indexer's cursor (partition {@code <vault>#cursor}).
+     */
+    public static final TableSpec SETTLEMENTS = new TableSpec("settlements", "TABLE_SETTLEMENTS", "scope", "epoch", null, List.of());
+
+    /** Each trader's allocation per epoch (sort key {@code <vault>#<epoch>}), with its Merkle proof and whether it was claimed. */
+    public static final TableSpec ALLOCATIONS = new TableSpec("allocations", "TABLE_ALLOCATIONS", "trader", "epoch", null, List.of());
+
     public static final BucketSpec UPDATES_BUCKET = new BucketSpec("updates", "BUCKET_UPDATES");
 
     /** Published models (ONNX, parameters, receipts) and the public candles evaluation reads: versioned. */
@@ -59,7 +68,7 @@ public final class ConfluxResources {
     public static final Duration INGEST_TIMEOUT = Duration.ofMinutes(1);
 
     public static List<TableSpec> tables() {
-        return List.of(TRADERS, NONCES, ROUNDS, UPDATES, CLAIMS, MODELS, SCORES, AGENT);
+        return List.of(TRADERS, NONCES, ROUNDS, UPDATES, CLAIMS, MODELS, SCORES, AGENT, SETTLEMENTS, ALLOCATIONS);
     }
 
     public static List<BucketSpec> buckets() {

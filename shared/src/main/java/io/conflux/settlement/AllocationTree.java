@@ -72,6 +72,11 @@ public final class AllocationTree {
         return path;
     }
 
+    /** Every allocation, by trader. */
+    public Map<String, Long> amounts() {
+        return new TreeMap<>(amounts);
+    }
+
     public long amount(String trader) {
         Long a = amounts.get(trader);
         if (a == null) throw new IllegalArgumentException("no allocation for " + trader + " in epoch " + epoch);

@@ -26,4 +26,9 @@ public record ModelTime(String modelHash, String roundId, long version, long tic
         }
         if (sum != 0 && sum != PPM) throw new IllegalArgumentException("round " + roundId + "'s payout shares sum to " + sum + " ppm, not 1,000,000 (or 0)");
     }
+
+    /** The same model time without the payout shares (what a settlement record keeps). */
+    public ModelTime withoutShares() {
+        return new ModelTime(modelHash, roundId, version, ticks, Map.of());
+    }
 }

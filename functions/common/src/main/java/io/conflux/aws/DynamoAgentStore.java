@@ -117,6 +117,34 @@ public final class DynamoAgentStore implements AgentStore {
     }
 
     @Override
+    public List<String> ticksBetween(String market, Instant from, Instant to) {
+        List<String> out = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> exclusiveStart = start;
+            // [from, to): "tick#<to>" itself is excluded below (BETWEEN is inclusive)
+            QueryResponse r = dynamo.query(q -> q.tableName(table).keyConditionExpression("#mk = :m AND #k BETWEEN :a AND :b")
+                    .expressionAttributeNames(Map.of("#k", "key", "#mk", "market"))
+                    .expressionAttributeValues(Map.of(":m", AttributeValue.fromS(market), ":a", AttributeValue.fromS(tickKey(from)),
+                            ":b", AttributeValue.fromS(tickKey(to))))
+                    .consistentRead(true).exclusiveStartKey(exclusiveStart));
+            for (Map<String, AttributeValue> i : r.items()) if (!Attrs.s(i, "key").equals(tickKey(to))) out.add(Attrs.s(i, "json"));
+            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? new HashMap<>(r.lastEvaluatedKey()) : null;
+        } while (start != null);
+        return out;
+    }
+
+    @Override
+    public Optional<String> lastTickBefore(String market, Instant before) {
+        QueryResponse r = dynamo.query(q -> q.tableName(table).keyConditionExpression("#mk = :m AND #k BETWEEN :a AND :b")
+                .expressionAttributeNames(Map.of("#k", "key", "#mk", "market"))
+                .expressionAttributeValues(Map.of(":m", AttributeValue.fromS(market), ":a", AttributeValue.fromS("tick#"),
+                        ":b", AttributeValue.fromS(tickKey(before))))
+                .consistentRead(true).scanIndexForward(false).limit(2));
+        return r.items().stream().filter(i -> !Attrs.s(i, "key").equals(tickKey(before))).map(i -> Attrs.s(i, "json")).findFirst();
+    }
+
+    @Override
     public List<String> trades(String market, int limit) {
         return jsonNewestFirst(market, "trade#", limit);
     }

@@ -93,6 +93,12 @@ public final class Platform implements AutoCloseable {
         return new DynamoAgentStore(aws.dynamo(), env.require(ConfluxResources.AGENT.envVar()));
     }
 
+    /** Epoch settlements and traders' allocations of the vault at {@code vault}. */
+    public io.conflux.settlement.SettlementStore settlements(String vault) {
+        return new DynamoSettlementStore(aws.dynamo(), env.require(ConfluxResources.SETTLEMENTS.envVar()), env.require(ConfluxResources.ALLOCATIONS.envVar()),
+                vault.toLowerCase(java.util.Locale.ROOT));
+    }
+
     /** The published models bucket (ONNX, parameters, receipts, public candles). */
     public S3Blobs modelsBucket() {
         return new S3Blobs(aws::s3, env.require(ConfluxResources.MODELS_BUCKET.envVar()));
