@@ -76,12 +76,24 @@ interface Api {
         };
     }
 
-    static APIGatewayV2HTTPEvent event(String method, String path, String token, String body) {
+    static APIGatewayV2HTTPEvent event(String method, String pathAndQuery, String token, String body) {
+        // API Gateway splits the query off the path: rawPath, rawQueryString and the decoded parameters
+        int q = pathAndQuery.indexOf('?');
+        String path = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
+        String query = q < 0 ? "" : pathAndQuery.substring(q + 1);
+        Map<String, String> params = new HashMap<>();
+        for (String kv : query.split("&")) {
+            if (kv.isEmpty()) continue;
+            String[] p = kv.split("=", 2);
+            params.put(java.net.URLDecoder.decode(p[0], java.nio.charset.StandardCharsets.UTF_8),
+                    p.length > 1 ? java.net.URLDecoder.decode(p[1], java.nio.charset.StandardCharsets.UTF_8) : "");
+        }
         Map<String, String> headers = new HashMap<>();
         headers.put("content-type", "application/json");
         headers.put("accept", "application/json");
         if (token != null) headers.put("authorization", "Bearer " + token);
-        return APIGatewayV2HTTPEvent.builder().withVersion("2.0").withRouteKey("$default").withRawPath(path).withRawQueryString("")
+        return APIGatewayV2HTTPEvent.builder().withVersion("2.0").withRouteKey("$default").withRawPath(path).withRawQueryString(query)
+                .withQueryStringParameters(params.isEmpty() ? null : params)
                 .withHeaders(headers).withBody(body).withIsBase64Encoded(false)
                 .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder().withRequestId(UUID.randomUUID().toString())
                         .withStage("$default").withRouteKey("$default").withDomainName("api.conflux.test")
