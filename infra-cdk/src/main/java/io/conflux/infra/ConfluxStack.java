@@ -60,6 +60,7 @@ public final class ConfluxStack extends Stack {
     static final String INGEST_HANDLER = "io.conflux.ingest.IngestHandler::handleRequest";
     static final String ROUND_HANDLER = "io.conflux.round.RoundHandler::handleRequest";
     static final String TRADE_HANDLER = "io.conflux.trade.TradeHandler::handleRequest";
+    static final String SETTLE_HANDLER = "io.conflux.settle.SettleHandler::handleRequest";
     /** The markets the agent trades, each with the name of its candles (the interval last). */
     static final String AGENT_MARKETS = "BTC-USDT=btc-usdt-1h";
     /** How many decode or reduce tasks of one round run at once. */
@@ -111,6 +112,11 @@ public final class ConfluxStack extends Stack {
         CfnOutput.Builder.create(this, "RoundStateMachineArn").value(rounds.getStateMachineArn()).build();
 
         createTradeFunction(models, updates, roundKeys);
+        if (config.settlement() != null) {
+            createSettleFunction(updates, roundKeys, config.settlement());
+            api.addEnvironment("CONFLUX_VAULT", config.settlement().vault().toLowerCase(java.util.Locale.ROOT));
+            for (TableSpec t : List.of(ConfluxResources.SETTLEMENTS, ConfluxResources.ALLOCATIONS)) tables.get(t).grantReadData(api);
+        }
 
         HttpApi http = HttpApi.Builder.create(this, "HttpApi").apiName("conflux-" + config.stage())
                 .defaultIntegration(new HttpLambdaIntegration("ApiIntegration", api)).build();
@@ -254,6 +260,37 @@ public final class ConfluxStack extends Stack {
                     .build();
         }
         return trade;
+    }
+
+    /**
+     * Settlement: at ten past every hour (after the agent's tick), every closed epoch not yet settled is recorded
+     * and settled on-chain, and the vault's claims are indexed. It reads the agent's books, the models and the
+     * scores, owns the settlement tables, and signs with the settler's key from Secrets Manager (set its value
+     * after deploy: the account that holds the settler role and the profits to bring in).
+     */
+    private Function createSettleFunction(Bucket updates, Key roundKeys, StackConfig.Settlement chain) {
+        Function settle = createFunction("Settle", "settle", SETTLE_HANDLER, 1024, Duration.minutes(5), roundKeys);
+        // the updates bucket's name only because Platform reads it at start; no grant
+        settle.addEnvironment(ConfluxResources.UPDATES_BUCKET.envVar(), updates.getBucketName());
+        settle.addEnvironment("CONFLUX_AGENT_MARKETS", AGENT_MARKETS);
+        settle.addEnvironment("CONFLUX_CHAIN_RPC", chain.chainRpc());
+        settle.addEnvironment("CONFLUX_VAULT", chain.vault());
+        settle.addEnvironment("CONFLUX_REGISTRY", chain.registry());
+        settle.addEnvironment("CONFLUX_TOKEN", chain.token());
+        Secret settlerKey = Secret.Builder.create(this, "SettlerKey")
+                .description("Conflux: hex secp256k1 key of the settler account (set the value after deploy)").build();
+        settlerKey.grantRead(settle);
+        settle.addEnvironment("CONFLUX_SETTLER_KEY_ARN", settlerKey.getSecretArn());
+        for (TableSpec t : List.of(ConfluxResources.AGENT, ConfluxResources.MODELS, ConfluxResources.SCORES)) tables.get(t).grantReadData(settle);
+        for (TableSpec t : List.of(ConfluxResources.SETTLEMENTS, ConfluxResources.ALLOCATIONS)) tables.get(t).grantReadWriteData(settle);
+        software.amazon.awscdk.services.events.Rule.Builder.create(this, "SettleSchedule")
+                .ruleName("conflux-" + config.stage() + "-settle")
+                .schedule(software.amazon.awscdk.services.events.Schedule.cron(software.amazon.awscdk.services.events.CronOptions.builder().minute("10").build()))
+                .targets(List.of(software.amazon.awscdk.services.events.targets.LambdaFunction.Builder.create(settle)
+                        .event(software.amazon.awscdk.services.events.RuleTargetInput.fromObject(Map.of()))
+                        .retryAttempts(2).maxEventAge(Duration.minutes(30)).build()))
+                .build();
+        return settle;
     }
 
     private Queue createQueueWithDlq(QueueSpec spec) {

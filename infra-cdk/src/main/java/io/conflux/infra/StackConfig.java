@@ -6,14 +6,33 @@ import java.util.function.Function;
 
 /**
  * What varies between deployments: the stage, the sign-in domain and chain, the operators' wallets,
- * and where the functions' built Lambda folders are.
+ * where the functions' built Lambda folders are, and the settlement contracts (once they are deployed).
+ *
+ * @param settlement null until the vault is deployed: then the settlement function and its schedule are added
  */
-public record StackConfig(String stage, String siweDomain, long chainId, String operators, Path functionsDir) {
+public record StackConfig(String stage, String siweDomain, long chainId, String operators, Path functionsDir, Settlement settlement) {
+
+    /** The chain's JSON-RPC endpoint and the deployed contracts' addresses. */
+    public record Settlement(String chainRpc, String vault, String registry, String token) {
+        public Settlement {
+            for (String a : new String[] {vault, registry, token}) {
+                if (a == null || !a.matches("0x[0-9a-fA-F]{40}")) throw new IllegalArgumentException("a contract address is 0x and 40 hex digits: " + a);
+            }
+            if (chainRpc == null || !chainRpc.startsWith("https://")) throw new IllegalArgumentException("the chain RPC is an https:// URL: " + chainRpc);
+        }
+    }
+
+    public StackConfig(String stage, String siweDomain, long chainId, String operators, Path functionsDir) {
+        this(stage, siweDomain, chainId, operators, functionsDir, null);
+    }
 
     public static StackConfig fromContext(Function<String, Object> context) {
+        Object vault = context.apply("vault");
+        Settlement settlement = vault == null ? null
+                : new Settlement(str(context, "chainRpc", null), vault.toString(), str(context, "registry", null), str(context, "token", null));
         return new StackConfig(str(context, "stage", "dev"), str(context, "siweDomain", "api.conflux.example"),
                 Long.parseLong(str(context, "chainId", "1")), str(context, "operators", ""),
-                Path.of(str(context, "functionsDir", findFunctionsDir().toString())));
+                Path.of(str(context, "functionsDir", findFunctionsDir().toString())), settlement);
     }
 
     private static String str(Function<String, Object> context, String key, String fallback) {

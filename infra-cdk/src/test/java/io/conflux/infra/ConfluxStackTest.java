@@ -18,11 +18,13 @@ import software.amazon.awscdk.assertions.Template;
 class ConfluxStackTest {
     private static Template template;
     private static final String STAGE = "test";
+    private static final String VAULT = "0x" + "11".repeat(20);
 
     @BeforeAll
     static void synth() {
         App app = new App();
-        StackConfig config = new StackConfig(STAGE, "api.conflux.test", 31337, "0x" + "ab".repeat(20), StackConfig.findFunctionsDir());
+        StackConfig config = new StackConfig(STAGE, "api.conflux.test", 31337, "0x" + "ab".repeat(20), StackConfig.findFunctionsDir(),
+                new StackConfig.Settlement("https://rpc.conflux.test", VAULT, "0x" + "22".repeat(20), "0x" + "33".repeat(20)));
         template = Template.fromStack(new ConfluxStack(app, "Conflux-test", StackProps.builder().build(), config));
     }
 
@@ -171,7 +173,8 @@ class ConfluxStackTest {
         assertEquals(ConfluxStack.AGENT_MARKETS, vars.get("CONFLUX_AGENT_MARKETS"));
         assertTrue(String.valueOf(vars.get("CONFLUX_FEED")).startsWith("exchange:https://"));
 
-        Map<String, Map<String, Object>> rules = template.findResources("AWS::Events::Rule");
+        Map<String, Map<String, Object>> rules = template.findResources("AWS::Events::Rule", Match.objectLike(Map.of("Properties",
+                Match.objectLike(Map.of("Name", Match.stringLikeRegexp(".*-tick-.*"))))));
         assertEquals(ConfluxStack.AGENT_MARKETS.split(",").length, rules.size());
         Map<String, Object> rule = (Map<String, Object>) rules.values().iterator().next().get("Properties");
         assertEquals("cron(0 * * * ? *)", rule.get("ScheduleExpression"), "at the top of every hour");
@@ -189,5 +192,46 @@ class ConfluxStackTest {
             assertFalse(doc.contains(updatesBucket), "no updates: " + doc);
             assertTrue(doc.contains("dynamodb:PutItem") || doc.contains("dynamodb:BatchWriteItem"), doc);
         });
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theSettleFunctionRunsHourlyAfterTheTick_ownsTheSettlementTables_andReadsItsKeyFromASecret() {
+        Map<String, Map<String, Object>> fns = template.findResources("AWS::Lambda::Function", Match.objectLike(Map.of("Properties",
+                Match.objectLike(Map.of("Handler", ConfluxStack.SETTLE_HANDLER)))));
+        assertEquals(1, fns.size());
+        String fn = fns.keySet().iterator().next();
+        Map<String, Object> props = (Map<String, Object>) fns.get(fn).get("Properties");
+        Map<String, Object> vars = (Map<String, Object>) ((Map<String, Object>) props.get("Environment")).get("Variables");
+        assertEquals(VAULT, vars.get("CONFLUX_VAULT"));
+        assertEquals("https://rpc.conflux.test", vars.get("CONFLUX_CHAIN_RPC"));
+        assertFalse(vars.containsKey("CONFLUX_SETTLER_KEY"), "the key is never in the environment");
+        assertTrue(String.valueOf(vars.get("CONFLUX_SETTLER_KEY_ARN")).contains("SettlerKey"), String.valueOf(vars));
+
+        Map<String, Map<String, Object>> rules = template.findResources("AWS::Events::Rule", Match.objectLike(Map.of("Properties",
+                Match.objectLike(Map.of("Name", "conflux-" + STAGE + "-settle")))));
+        assertEquals(1, rules.size());
+        assertEquals("cron(10 * * * ? *)", ((Map<String, Object>) rules.values().iterator().next().get("Properties")).get("ScheduleExpression"));
+
+        String role = (String) ((List<Object>) ((Map<String, Object>) props.get("Role")).get("Fn::GetAtt")).get(0);
+        String settlements = template.findResources("AWS::DynamoDB::Table").keySet().stream().filter(k -> k.startsWith("Tablesettlements")).findFirst().orElseThrow();
+        String updatesBucket = template.findResources("AWS::S3::Bucket").keySet().stream().filter(k -> k.startsWith("Bucketupdates")).findFirst().orElseThrow();
+        StringBuilder all = new StringBuilder();
+        template.findResources("AWS::IAM::Policy").forEach((id, res) -> {
+            Map<String, Object> p = (Map<String, Object>) res.get("Properties");
+            if (String.valueOf(p.get("Roles")).contains(role)) all.append(p.get("PolicyDocument"));
+        });
+        String doc = all.toString();
+        assertTrue(doc.contains(settlements) && doc.contains("dynamodb:PutItem"), doc);
+        assertTrue(doc.contains("secretsmanager:GetSecretValue"), doc);
+        assertFalse(doc.contains("kms:Decrypt"), "no round key: " + doc);
+        assertFalse(doc.contains(updatesBucket), "no updates: " + doc);
+
+        // the API reads (only reads) the settlements and knows the vault
+        Map<String, Map<String, Object>> api = template.findResources("AWS::Lambda::Function", Match.objectLike(Map.of("Properties",
+                Match.objectLike(Map.of("Handler", ConfluxStack.API_HANDLER)))));
+        Map<String, Object> apiVars = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) api.values().iterator().next().get("Properties"))
+                .get("Environment")).get("Variables");
+        assertEquals(VAULT, apiVars.get("CONFLUX_VAULT"));
     }
 }

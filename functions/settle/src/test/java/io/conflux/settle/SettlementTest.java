@@ -61,6 +61,7 @@ class SettlementTest {
     static final AtomicInteger MARKETS = new AtomicInteger();
 
     Platform platform;
+    LocalAws aws;
     LocalChain.Node node;
     Chain chain;
     Chain.Account admin, feeRecipient, settler, traderA, traderB;
@@ -75,6 +76,7 @@ class SettlementTest {
     @BeforeAll
     void setUp(LocalAws aws, LocalChain.Node node) throws Exception {
         platform = Fixtures.platform(aws);
+        this.aws = aws;
         this.node = node;
         chain = node.chain();
         admin = node.account(10);
@@ -273,6 +275,48 @@ class SettlementTest {
         assertTrue(e.getMessage().contains("non-negative integer"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> SettleHandler.upToEpoch(Map.of("upToEpoch", -1)));
         assertThrows(IllegalArgumentException.class, () -> SettleHandler.upToEpoch(Map.of("upToEpoch", 1.5)));
+    }
+
+    /** Every sample in events/settle through the handler itself, configured as the stack configures it. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theEventSamples() throws Exception {
+        tick(hour(0), 1_000_000_000, true);
+        tick(hour(5), 1_060_000_000, true);
+        tick(hour(11), 1_090_000_000, true);
+        tick(hour(17), 1_000_000_000, true);
+        mint(settler, 200_000_000);
+        Map<String, String> env = new java.util.HashMap<>(Fixtures.env(aws).asMap());
+        env.put(SettleHandler.RPC, node.hardhat().rpcUrl());
+        env.put(SettleHandler.VAULT, contracts.vault());
+        env.put(SettleHandler.REGISTRY, contracts.registry());
+        env.put(SettleHandler.TOKEN, contracts.token());
+        env.put(SettleHandler.SETTLER_KEY, node.hardhat().privateKeys().get(12));
+        env.put(SettleHandler.GENESIS, GENESIS.toString());
+        env.put(SettleHandler.LENGTH, "PT6H");
+        env.put(SettleHandler.MARKETS, market + "=s-usdt-1h");
+        SettleHandler handler = new SettleHandler(new Platform(new io.conflux.aws.Env(env), Clock.fixed(hour(18).plusSeconds(600), ZoneOffset.UTC)));
+        java.nio.file.Path events = java.nio.file.Path.of(System.getProperty("conflux.events.dir", "../../events")).resolve("settle");
+        try (var files = java.nio.file.Files.list(events)) {
+            assertEquals(3, files.count(), "a new sample needs its case here");
+        }
+
+        Map<String, Object> upTo = handler.handleRequest(Json.object(java.nio.file.Files.readString(events.resolve("up-to-epoch.json"))), null);
+        assertEquals(List.of(0L, 1L), ((List<Map<String, Object>>) upTo.get("settled")).stream().map(m -> m.get("epoch")).toList());
+        Map<String, Object> scheduled = handler.handleRequest(Json.object(java.nio.file.Files.readString(events.resolve("scheduled.json"))), null);
+        List<Map<String, Object>> rest = (List<Map<String, Object>>) scheduled.get("settled");
+        assertEquals(1, rest.size());
+        assertEquals(2L, rest.getFirst().get("epoch"));
+        assertEquals("SETTLED", rest.getFirst().get("status"));
+        assertEquals(0L, rest.getFirst().get("profit"), "epoch 2 fell below the mark");
+        assertEquals(List.of(), handler.handleRequest(Json.object(java.nio.file.Files.readString(events.resolve("scheduled.json"))), null).get("settled"),
+                "the same event again changes nothing");
+        assertEquals(BigInteger.valueOf(3), contracts.vault(chain, admin).nextEpoch().send());
+        assertEquals(60_000_000 + 30_000_000, store().list(3).stream().mapToLong(Settlement::profit).sum(), "60 then 30 USDT above the mark, then none");
+
+        var bad = assertThrows(IllegalArgumentException.class,
+                () -> handler.handleRequest(Json.object(java.nio.file.Files.readString(events.resolve("bad-up-to-epoch.json"))), null));
+        assertTrue(bad.getMessage().contains("upToEpoch"), bad.getMessage());
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------
