@@ -107,7 +107,7 @@ class VaultContractTest {
 
     @Test
     void onlyTheSettlerSettlesAndOnlyOnceInOrder() throws Exception {
-        EpochSplit split = EpochSplit.of(10_000_000, 3000, 5000, List.of(new ModelTime(MODEL_1, "r-1", 1, 10, Map.of(traderA.address(), 1_000_000L))));
+        EpochSplit split = soloEpoch(10_000_000);
         AllocationTree tree = new AllocationTree(0, split.allocations());
         fund(settler, 20_000_000);
         approve(settler, 20_000_000);
@@ -123,7 +123,7 @@ class VaultContractTest {
 
     @Test
     void aSettlementThatDisagreesWithTheSplitIsRefused() throws Exception {
-        EpochSplit split = EpochSplit.of(10_000_000, 3000, 5000, List.of(new ModelTime(MODEL_1, "r-1", 1, 10, Map.of(traderA.address(), 1_000_000L))));
+        EpochSplit split = soloEpoch(10_000_000);
         AllocationTree tree = new AllocationTree(0, split.allocations());
         fund(settler, 10_000_000);
         approve(settler, 10_000_000);
@@ -249,7 +249,7 @@ class VaultContractTest {
     @Test
     void pausingStopsMoneyMovingUntilUnpaused() throws Exception {
         fund(investor, 1_000_000);
-        EpochSplit split = EpochSplit.of(1_000_000, 3000, 5000, List.of(new ModelTime(MODEL_1, "r-1", 1, 10, Map.of(traderA.address(), 1_000_000L))));
+        EpochSplit split = soloEpoch(1_000_000);
         AllocationTree tree = new AllocationTree(0, split.allocations());
         settle(0, split, tree, List.of(MODEL_1));
         assertReverts("AccessControlUnauthorizedAccount", () -> vault(attacker).pause().send());
@@ -372,6 +372,11 @@ class VaultContractTest {
             for (Throwable t = e; t != null; t = t.getCause()) why.append("\n  ").append(t);
             return why.toString();
         });
+    }
+
+    /** An epoch of {@code profit} whose one model rewarded trader A alone, at the default split. */
+    EpochSplit soloEpoch(long profit) {
+        return EpochSplit.of(profit, 3000, 5000, List.of(new ModelTime(MODEL_1, "r-1", 1, 10, Map.of(traderA.address(), 1_000_000L))));
     }
 
     ConfluxVault vault(Chain.Account as) {

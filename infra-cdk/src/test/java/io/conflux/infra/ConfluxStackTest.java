@@ -165,11 +165,9 @@ class ConfluxStackTest {
     @Test
     @SuppressWarnings("unchecked")
     void theTradeFunctionRunsHourlyPerMarket_andTouchesNoRoundKeyAndNoUpdate() {
-        Map<String, Map<String, Object>> fns = template.findResources("AWS::Lambda::Function", Match.objectLike(Map.of("Properties",
-                Match.objectLike(Map.of("Handler", ConfluxStack.TRADE_HANDLER)))));
-        assertEquals(1, fns.size());
+        Map<String, Map<String, Object>> fns = functionWithHandler(ConfluxStack.TRADE_HANDLER);
         String fn = fns.keySet().iterator().next();
-        Map<String, Object> vars = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) fns.get(fn).get("Properties")).get("Environment")).get("Variables");
+        Map<String, Object> vars = environment(fns.get(fn));
         assertEquals(ConfluxStack.AGENT_MARKETS, vars.get("CONFLUX_AGENT_MARKETS"));
         assertTrue(String.valueOf(vars.get("CONFLUX_FEED")).startsWith("exchange:https://"));
 
@@ -197,12 +195,10 @@ class ConfluxStackTest {
     @Test
     @SuppressWarnings("unchecked")
     void theSettleFunctionRunsHourlyAfterTheTick_ownsTheSettlementTables_andReadsItsKeyFromASecret() {
-        Map<String, Map<String, Object>> fns = template.findResources("AWS::Lambda::Function", Match.objectLike(Map.of("Properties",
-                Match.objectLike(Map.of("Handler", ConfluxStack.SETTLE_HANDLER)))));
-        assertEquals(1, fns.size());
+        Map<String, Map<String, Object>> fns = functionWithHandler(ConfluxStack.SETTLE_HANDLER);
         String fn = fns.keySet().iterator().next();
         Map<String, Object> props = (Map<String, Object>) fns.get(fn).get("Properties");
-        Map<String, Object> vars = (Map<String, Object>) ((Map<String, Object>) props.get("Environment")).get("Variables");
+        Map<String, Object> vars = environment(fns.get(fn));
         assertEquals(VAULT, vars.get("CONFLUX_VAULT"));
         assertEquals("https://rpc.conflux.test", vars.get("CONFLUX_CHAIN_RPC"));
         assertFalse(vars.containsKey("CONFLUX_SETTLER_KEY"), "the key is never in the environment");
@@ -228,10 +224,20 @@ class ConfluxStackTest {
         assertFalse(doc.contains(updatesBucket), "no updates: " + doc);
 
         // the API reads (only reads) the settlements and knows the vault
-        Map<String, Map<String, Object>> api = template.findResources("AWS::Lambda::Function", Match.objectLike(Map.of("Properties",
-                Match.objectLike(Map.of("Handler", ConfluxStack.API_HANDLER)))));
-        Map<String, Object> apiVars = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) api.values().iterator().next().get("Properties"))
-                .get("Environment")).get("Variables");
+        Map<String, Object> apiVars = environment(functionWithHandler(ConfluxStack.API_HANDLER).values().iterator().next());
         assertEquals(VAULT, apiVars.get("CONFLUX_VAULT"));
+    }
+
+    /** The one Lambda function with this handler (asserted to be one). */
+    private static Map<String, Map<String, Object>> functionWithHandler(String handler) {
+        Map<String, Map<String, Object>> fns = template.findResources("AWS::Lambda::Function", Match.objectLike(Map.of("Properties",
+                Match.objectLike(Map.of("Handler", handler)))));
+        assertEquals(1, fns.size(), handler);
+        return fns;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> environment(Map<String, Object> function) {
+        return (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) function.get("Properties")).get("Environment")).get("Variables");
     }
 }
