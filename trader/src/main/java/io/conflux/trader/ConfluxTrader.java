@@ -612,8 +612,8 @@ public final class ConfluxTrader implements Runnable {
 
     // --------------------------------------------------------------------------------------------- payouts
 
-    @Command(mixinStandardHelpOptions = true, name = "payouts", description = {"Your share of each published round: contribution scores and the payout share (parts per million).",
-            "Settlement turns shares into amounts on-chain; that part is not in this client yet."})
+    @Command(mixinStandardHelpOptions = true, name = "payouts", description = {"Your share of each published round: contribution scores and the payout share (parts per million),",
+            "then what settlement allocated you per epoch, claimed or claimable (claim with your wallet: the API gives each proof)."})
     static final class Payouts implements Callable<Integer> {
         @ParentCommand
         ConfluxTrader root;
@@ -638,7 +638,32 @@ public final class ConfluxTrader implements Runnable {
             }
             if (rows == 0) out.println("no scored contributions yet for " + me + " (a round scores its updates when it publishes)");
             else out.printf("%d scored contribution(s); shares sum to %,d ppm across rounds%n", rows, totalPpm);
+            settled(c, out);
             return 0;
+        }
+
+        /** What settlement allocated: per epoch, in the vault token's base units, claimed or still claimable. */
+        private static void settled(ConfluxClient c, PrintWriter out) throws IOException {
+            JsonNode p;
+            try {
+                p = c.call("GET", "/me/payouts", null);
+            } catch (ConfluxClient.ApiException e) {
+                if (!"SETTLEMENT_NOT_CONFIGURED".equals(e.code())) throw e;
+                out.println("settlement is not configured on this platform (no vault): nothing allocated yet");
+                return;
+            }
+            JsonNode allocations = p.path("allocations");
+            if (allocations.isEmpty()) {
+                out.println("no settled allocations yet in vault " + p.path("vault").asText());
+                return;
+            }
+            out.printf("%-8s %16s  %s%n", "EPOCH", "AMOUNT", "STATUS");
+            for (JsonNode a : allocations) {
+                out.printf("%-8d %,16d  %s%n", a.get("epoch").asLong(), a.get("amount").asLong(),
+                        a.get("claimed").asBoolean() ? "claimed (" + a.path("claimTx").asText() + ")" : "claimable");
+            }
+            out.printf("claimable %,d, claimed %,d (base units of the vault's token); claim with your wallet: vault %s, claim(epoch, amount, proof)%n",
+                    p.get("claimable").asLong(), p.get("claimed").asLong(), p.path("vault").asText());
         }
     }
 }
