@@ -277,6 +277,7 @@ public final class ConfluxStack extends Stack {
         settle.addEnvironment("CONFLUX_VAULT", chain.vault());
         settle.addEnvironment("CONFLUX_REGISTRY", chain.registry());
         settle.addEnvironment("CONFLUX_TOKEN", chain.token());
+        settle.addEnvironment("CONFLUX_VAULT_BLOCK", Long.toString(chain.vaultBlock()));
         Secret settlerKey = Secret.Builder.create(this, "SettlerKey")
                 .description("Conflux: hex secp256k1 key of the settler account (set the value after deploy)").build();
         settlerKey.grantRead(settle);

@@ -12,8 +12,8 @@ import java.util.function.Function;
  */
 public record StackConfig(String stage, String siweDomain, long chainId, String operators, Path functionsDir, Settlement settlement) {
 
-    /** The chain's JSON-RPC endpoint and the deployed contracts' addresses. */
-    public record Settlement(String chainRpc, String vault, String registry, String token) {
+    /** The chain's JSON-RPC endpoint, the deployed contracts' addresses and the block the vault was deployed in. */
+    public record Settlement(String chainRpc, String vault, String registry, String token, long vaultBlock) {
         public Settlement {
             for (String a : new String[] {vault, registry, token}) {
                 if (a == null || !a.matches("0x[0-9a-fA-F]{40}")) throw new IllegalArgumentException("a contract address is 0x and 40 hex digits: " + a);
@@ -29,7 +29,8 @@ public record StackConfig(String stage, String siweDomain, long chainId, String 
     public static StackConfig fromContext(Function<String, Object> context) {
         Object vault = context.apply("vault");
         Settlement settlement = vault == null ? null
-                : new Settlement(str(context, "chainRpc", null), vault.toString(), str(context, "registry", null), str(context, "token", null));
+                : new Settlement(str(context, "chainRpc", null), vault.toString(), str(context, "registry", null), str(context, "token", null),
+                        Long.parseLong(str(context, "vaultBlock", "0")));
         return new StackConfig(str(context, "stage", "dev"), str(context, "siweDomain", "api.conflux.example"),
                 Long.parseLong(str(context, "chainId", "1")), str(context, "operators", ""),
                 Path.of(str(context, "functionsDir", findFunctionsDir().toString())), settlement);

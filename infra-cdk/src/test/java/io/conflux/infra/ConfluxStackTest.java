@@ -24,7 +24,7 @@ class ConfluxStackTest {
     static void synth() {
         App app = new App();
         StackConfig config = new StackConfig(STAGE, "api.conflux.test", 31337, "0x" + "ab".repeat(20), StackConfig.findFunctionsDir(),
-                new StackConfig.Settlement("https://rpc.conflux.test", VAULT, "0x" + "22".repeat(20), "0x" + "33".repeat(20)));
+                new StackConfig.Settlement("https://rpc.conflux.test", VAULT, "0x" + "22".repeat(20), "0x" + "33".repeat(20), 19_000_000));
         template = Template.fromStack(new ConfluxStack(app, "Conflux-test", StackProps.builder().build(), config));
     }
 
@@ -201,6 +201,7 @@ class ConfluxStackTest {
         Map<String, Object> vars = environment(fns.get(fn));
         assertEquals(VAULT, vars.get("CONFLUX_VAULT"));
         assertEquals("https://rpc.conflux.test", vars.get("CONFLUX_CHAIN_RPC"));
+        assertEquals("19000000", vars.get("CONFLUX_VAULT_BLOCK"), "claims are read from the vault's deployment on");
         assertFalse(vars.containsKey("CONFLUX_SETTLER_KEY"), "the key is never in the environment");
         assertTrue(String.valueOf(vars.get("CONFLUX_SETTLER_KEY_ARN")).contains("SettlerKey"), String.valueOf(vars));
 

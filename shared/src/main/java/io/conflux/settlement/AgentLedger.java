@@ -8,12 +8,11 @@ import io.conflux.federation.ModelRegistry;
 import io.conflux.federation.PublishedModel;
 import io.conflux.federation.ScoreStore;
 import io.conflux.platform.Json;
+import io.conflux.update.UpdateEnvelope;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -25,7 +24,9 @@ import java.util.TreeMap;
 /**
  * The epoch ledger read from the trading agent's books: each market's value at its last tick before the epoch's
  * end (or its starting cash if it never ticked), the ticks each published model traded in the epoch, the rounds'
- * payout shares, and the audit-log root of the epoch.
+ * payout shares, and the epoch's audit root: SHA-256 of the lines {@code <market>=<root>\n}, one per market in the
+ * configured order, where {@code <root>} is {@link AuditLog#root} of the market's entries logged in the epoch (what
+ * {@code GET /agent/{market}/audit?since&until} returns), so anyone can recompute it.
  */
 public final class AgentLedger implements EpochLedger {
 
@@ -76,7 +77,8 @@ public final class AgentLedger implements EpochLedger {
             }
             traded.add(new ModelTime(m.onnxSha256(), m.roundId(), m.version(), e.getValue()[0], ppm));
         }
-        return new Book(equity, capital, Math.max(quoteDecimals, 0), traded, "0x" + sha256(roots.toString()));
+        return new Book(equity, capital, Math.max(quoteDecimals, 0), traded,
+                "0x" + HexFormat.of().formatHex(UpdateEnvelope.sha256(roots.toString().getBytes(StandardCharsets.UTF_8))));
     }
 
     private static Object field(String json, String name) {
@@ -91,13 +93,5 @@ public final class AgentLedger implements EpochLedger {
         Object v = field(json, name);
         if (!(v instanceof Number n)) throw new IllegalStateException("a recorded tick has no " + name);
         return n.longValue();
-    }
-
-    private static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

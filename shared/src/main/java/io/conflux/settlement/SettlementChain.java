@@ -32,4 +32,7 @@ public interface SettlementChain {
 
     /** The newest block. */
     long head();
+
+    /** The block the vault was deployed in: no claim can come before it. */
+    long firstBlock();
 }

@@ -71,7 +71,9 @@ public final class SettlementService {
         if (recorded.isPresent() && recorded.get().status() == Settlement.Status.SETTLED) return recorded.get();
         if (recorded.isPresent() && recorded.get().status() == Settlement.Status.CONFLICT) return recorded.get();
 
-        Computed computed = compute(epoch);
+        // a recorded epoch is recomputed under the split it was recorded with: the figures of a closed epoch never move
+        int[] split = recorded.map(r -> new int[] {r.feeBps(), r.contributorBps()}).orElseGet(chain::split);
+        Computed computed = compute(epoch, split);
         Settlement s = recorded.orElse(null);
         if (s == null) {
             if (!store.create(computed.settlement())) s = store.find(epoch).orElseThrow();
@@ -115,7 +117,7 @@ public final class SettlementService {
 
     record Computed(Settlement settlement, AllocationTree tree) {}
 
-    Computed compute(long epoch) {
+    Computed compute(long epoch, int[] split) {
         Instant from = calendar.start(epoch), to = calendar.end(epoch);
         EpochLedger.Book book = ledger.read(from, to);
         long markBefore;
@@ -128,7 +130,6 @@ public final class SettlementService {
         }
         HighWaterMark hwm = HighWaterMark.after(markBefore, book.equity());
         long profit = toTokenUnits(hwm.profit(), book.quoteDecimals(), chain.tokenDecimals());
-        int[] split = chain.split();
         EpochSplit es = EpochSplit.of(profit, split[0], split[1], book.models());
         AllocationTree tree = new AllocationTree(epoch, es.allocations());
         Settlement s = new Settlement(epoch, from, to, Settlement.Status.PENDING, book.equity(), markBefore, hwm.markAfter(), profit, split[0], split[1],
@@ -145,16 +146,24 @@ public final class SettlementService {
         return BigInteger.valueOf(quoteUnits).multiply(BigInteger.TEN.pow(tokenDecimals - quoteDecimals)).longValueExact();
     }
 
-    /** Reads the vault's Claimed events since the last run into the allocations (idempotent); returns how many. */
+    /** Blocks read per log query: JSON-RPC providers refuse (or time out on) wide eth_getLogs ranges. */
+    static final long CLAIM_BLOCKS_PER_QUERY = 10_000;
+
+    /**
+     * Reads the vault's Claimed events since the last run into the allocations (idempotent), a bounded range of
+     * blocks at a time, moving the cursor after each range; returns how many it read.
+     */
     public int indexClaims() {
-        long from = store.claimsCursor(), head = chain.head();
-        if (from > head) return 0;
+        long head = chain.head();
         int n = 0;
-        for (SettlementChain.ClaimEvent c : chain.claims(from, head)) {
-            store.markClaimed(c.epoch(), c.trader(), c.txHash());
-            n++;
+        for (long from = Math.max(store.claimsCursor(), chain.firstBlock()); from <= head; from = Math.max(store.claimsCursor(), chain.firstBlock())) {
+            long to = Math.min(head, from + CLAIM_BLOCKS_PER_QUERY - 1);
+            for (SettlementChain.ClaimEvent c : chain.claims(from, to)) {
+                store.markClaimed(c.epoch(), c.trader(), c.txHash());
+                n++;
+            }
+            store.advanceClaimsCursor(to + 1);
         }
-        store.advanceClaimsCursor(head + 1);
         return n;
     }
 }

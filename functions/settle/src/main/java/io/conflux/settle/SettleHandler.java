@@ -28,6 +28,7 @@ import java.util.Map;
  * <pre>
  *   CONFLUX_CHAIN_RPC            the chain's JSON-RPC URL
  *   CONFLUX_VAULT, CONFLUX_REGISTRY, CONFLUX_TOKEN   the contracts' addresses
+ *   CONFLUX_VAULT_BLOCK          the block the vault was deployed in (claims are read from there; default 0)
  *   CONFLUX_SETTLER_KEY          the settler's private key (local), or
  *   CONFLUX_SETTLER_KEY_ARN      a Secrets Manager secret holding it (AWS)
  *   CONFLUX_EPOCH_GENESIS        when epoch 0 starts (ISO instant; default 2024-01-01T00:00:00Z)
@@ -40,7 +41,7 @@ public final class SettleHandler implements RequestHandler<Map<String, Object>, 
 
     public static final String RPC = "CONFLUX_CHAIN_RPC", VAULT = "CONFLUX_VAULT", REGISTRY = "CONFLUX_REGISTRY", TOKEN = "CONFLUX_TOKEN",
             SETTLER_KEY = "CONFLUX_SETTLER_KEY", SETTLER_KEY_ARN = "CONFLUX_SETTLER_KEY_ARN", GENESIS = "CONFLUX_EPOCH_GENESIS",
-            LENGTH = "CONFLUX_EPOCH_LENGTH", FIRST_EPOCH = "CONFLUX_FIRST_EPOCH", MARKETS = "CONFLUX_AGENT_MARKETS";
+            LENGTH = "CONFLUX_EPOCH_LENGTH", VAULT_BLOCK = "CONFLUX_VAULT_BLOCK", FIRST_EPOCH = "CONFLUX_FIRST_EPOCH", MARKETS = "CONFLUX_AGENT_MARKETS";
 
     private final Platform platform;
     private volatile SettlementService service;
@@ -115,7 +116,7 @@ public final class SettleHandler implements RequestHandler<Map<String, Object>, 
         chain = Chain.connect(env.require(RPC), Duration.ofSeconds(1), Duration.ofMinutes(3));
         SettlementContracts contracts = new SettlementContracts(env.require(TOKEN).toLowerCase(java.util.Locale.ROOT),
                 env.require(REGISTRY).toLowerCase(java.util.Locale.ROOT), env.require(VAULT).toLowerCase(java.util.Locale.ROOT));
-        Web3jSettlementChain onChain = new Web3jSettlementChain(chain, chain.account(key), contracts);
+        Web3jSettlementChain onChain = new Web3jSettlementChain(chain, chain.account(key), contracts, Long.parseLong(env.get(VAULT_BLOCK, "0")));
         AgentLedger ledger = new AgentLedger(p.agent(), p.models(), p.scores(), ModelTemplate.standard().id(), markets);
         return new SettlementService(calendar, first, ledger, p.settlements(contracts.vault()), onChain, p.clock());
     }

@@ -32,11 +32,19 @@ public final class Web3jSettlementChain implements SettlementChain {
     private final Chain chain;
     private final Chain.Account settler;
     private final SettlementContracts contracts;
+    private final long deployBlock;
 
-    public Web3jSettlementChain(Chain chain, Chain.Account settler, SettlementContracts contracts) {
+    /** @param deployBlock the block the vault was deployed in (where reading its events starts) */
+    public Web3jSettlementChain(Chain chain, Chain.Account settler, SettlementContracts contracts, long deployBlock) {
         this.chain = chain;
         this.settler = settler;
         this.contracts = contracts;
+        this.deployBlock = deployBlock;
+    }
+
+    @Override
+    public long firstBlock() {
+        return deployBlock;
     }
 
     private ConfluxVault vault() {

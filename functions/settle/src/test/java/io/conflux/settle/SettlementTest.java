@@ -110,7 +110,7 @@ class SettlementTest {
     }
 
     SettlementService service(Instant now) {
-        return service(now, new Web3jSettlementChain(chain, settler, contracts));
+        return service(now, new Web3jSettlementChain(chain, settler, contracts, 0));
     }
 
     SettlementStore store() {
@@ -162,6 +162,8 @@ class SettlementTest {
         assertEquals(BigInteger.valueOf(50 * usd), onChain.component3());
         assertArrayEquals(Numeric.hexStringToByteArray(modelHash), (byte[]) vault.epochModels(BigInteger.ZERO).send().getFirst());
 
+        // 25,000 empty blocks: the claims below are read in bounded ranges (10,000 blocks a query), none skipped
+        chain.rpc("hardhat_mine", List.of("0x61a8"));
         // A's allocations: 60% of each pool share; claimed on-chain with the stored proof, then indexed
         List<Allocation> a = store().allocations(traderA.address());
         assertEquals(List.of(2L, 0L), a.stream().map(Allocation::epoch).toList(), "newest first; no allocation in a profitless epoch");
@@ -221,13 +223,35 @@ class SettlementTest {
     }
 
     @Test
+    void aSplitChangedAfterTheRecordIsNeverAppliedToIt_theChainRefusesAndTheRecordStaysPending() throws Exception {
+        tick(hour(0), 1_000_000_000, true);
+        tick(hour(5), 1_040_000_000, true);
+        SettlementService s = service(hour(6));
+        assertThrows(Web3jSettlementChain.ChainFailure.class, () -> s.settleClosed(Long.MAX_VALUE)); // no stablecoin yet
+        Settlement pending = store().find(0).orElseThrow();
+        assertEquals(3000, pending.feeBps());
+        // the admin moves the split to 20% / 60% behind the timelock, then the settler is funded
+        contracts.vault(chain, admin).proposeConfig(BigInteger.valueOf(2000), BigInteger.valueOf(6000), feeRecipient.address()).send();
+        io.conflux.contracts.HardhatNode.advanceTime(chain, Duration.ofDays(2).plusMinutes(1));
+        contracts.vault(chain, admin).activateConfig().send();
+        mint(settler, 40_000_000);
+
+        var refused = assertThrows(Web3jSettlementChain.ChainFailure.class, () -> service(hour(7)).settleClosed(Long.MAX_VALUE));
+        assertEquals("FeeMismatch", refused.contractError(), refused.getMessage());
+        Settlement still = store().find(0).orElseThrow();
+        assertEquals(Settlement.Status.PENDING, still.status(), "recomputed under its own split: not a conflict, and not re-split");
+        assertEquals(pending.allocationsRoot(), still.allocationsRoot());
+        assertEquals(BigInteger.ZERO, contracts.vault(chain, admin).nextEpoch().send());
+    }
+
+    @Test
     void aLostReplyIsReconciled_withoutASecondPayment() throws Exception {
         tick(hour(0), 1_000_000_000, true);
         tick(hour(5), 1_020_000_000, true);
         mint(settler, 100_000_000);
         // the chain accepts the settlement but the platform never hears back: it goes out, the store is not told
         AtomicInteger sent = new AtomicInteger();
-        Web3jSettlementChain real = new Web3jSettlementChain(chain, settler, contracts);
+        Web3jSettlementChain real = new Web3jSettlementChain(chain, settler, contracts, 0);
         SettlementService lossy = service(hour(6), new LosingReplies(real, sent));
         assertThrows(IllegalStateException.class, () -> lossy.settleClosed(Long.MAX_VALUE));
         assertEquals(1, sent.get());
@@ -333,7 +357,8 @@ class SettlementTest {
     void tick(Instant at, long valueAfter, boolean onModel) {
         AgentStore store = platform.agent();
         Market m = new Market(market, 8, 6);
-        AgentState before = states.computeIfAbsent(market, k -> AgentState.start(Portfolio.ofCash(m, 1_000_000_000)));
+        AgentState recorded = states.get(market);
+        AgentState before = recorded != null ? recorded : AgentState.start(Portfolio.ofCash(m, 1_000_000_000));
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("market", market);
         t.put("scheduledAt", at.toString());
@@ -346,9 +371,8 @@ class SettlementTest {
         String json = Json.write(t);
         AuditLog.Entry entry = AuditLog.append(before.auditNext(), before.auditHead(), at, "DECISION", json);
         AgentState after = new AgentState(before.book(), before.risk(), before.version() + 1, entry.hash(), before.auditNext() + 1, before.initialCash());
-        assertEquals(AgentStore.Commit.COMMITTED, store.commit(market, at, json, before.version() == 0 && !states.containsKey(market + "#started") ? -1 : before.version(),
+        assertEquals(AgentStore.Commit.COMMITTED, store.commit(market, at, json, recorded == null ? -1 : before.version(),
                 after, List.of(entry), null, null, null, null, null));
-        states.put(market + "#started", after);
         states.put(market, after);
     }
 
@@ -366,5 +390,6 @@ class SettlementTest {
         }
         public List<ClaimEvent> claims(long fromBlock, long toBlock) { return real.claims(fromBlock, toBlock); }
         public long head() { return real.head(); }
+        public long firstBlock() { return real.firstBlock(); }
     }
 }
