@@ -68,6 +68,27 @@ public final class Fixtures {
         }
     }
 
+    /**
+     * Everything the platform holds on the stand-ins: every table's items and every bucket's keys with their ETags,
+     * in a stable order. Two equal states mean nothing was written in between (what priming must guarantee).
+     */
+    public static Map<String, java.util.List<String>> state(LocalAws aws) {
+        Map<String, java.util.List<String>> out = new java.util.TreeMap<>();
+        for (var t : io.conflux.resources.ConfluxResources.tables()) {
+            java.util.List<String> items = new java.util.ArrayList<>();
+            aws.dynamo().scanPaginator(r -> r.tableName(aws.get(t.envVar()))).items().forEach(i -> items.add(new java.util.TreeMap<>(i).toString()));
+            java.util.Collections.sort(items);
+            out.put("table " + t.logicalName(), items);
+        }
+        for (var b : io.conflux.resources.ConfluxResources.buckets()) {
+            java.util.List<String> keys = new java.util.ArrayList<>();
+            aws.s3().listObjectsV2Paginator(r -> r.bucket(aws.get(b.envVar()))).contents().forEach(o -> keys.add(o.key() + " " + o.eTag()));
+            java.util.Collections.sort(keys);
+            out.put("bucket " + b.logicalName(), keys);
+        }
+        return out;
+    }
+
     /** PUTs bytes to a presigned URL with the headers it was signed with, as a trader's client would. */
     public static HttpResponse<String> put(UploadUrlSigner.PresignedPut put, byte[] body) {
         try {

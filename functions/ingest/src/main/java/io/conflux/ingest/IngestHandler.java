@@ -24,12 +24,19 @@ public final class IngestHandler implements RequestHandler<SQSEvent, SQSBatchRes
     private final Platform platform;
 
     /**
-     * Lambda's entry point: configuration from the environment, built once per container. The init
-     * phase also primes both SDK clients with reads that change nothing (S3 on a second thread, since
-     * init has two cores), so the first update does not pay for loading their request paths.
+     * Lambda's entry point: configuration from the environment, built once per container, then primed (see
+     * {@link #prime}) before SnapStart's snapshot.
      */
     public IngestHandler() {
         this(Platform.fromSystem());
+        io.conflux.aws.SnapStart.prime("ingest", this::prime);
+    }
+
+    /**
+     * Loads both SDK clients' request paths with reads that change nothing (S3 on a second thread, since init has
+     * two cores), so the first update does not pay for them.
+     */
+    public void prime() {
         Thread s3 = new Thread(platform::primeUpdatesBucket, "conflux-s3-prime");
         s3.start();
         platform.prime();

@@ -43,8 +43,11 @@ class IngestTest {
     private static Round round;
     private static final ModelTemplate T = ModelTemplate.standard();
 
+    private static LocalAws stack;
+
     @BeforeAll
     static void setUp(LocalAws aws) {
+        stack = aws;
         flow = new IngestFlow(aws);
         round = openRound(Duration.ofMinutes(30), null);
     }
@@ -79,6 +82,16 @@ class IngestTest {
         assertEquals(2.5, r.norm(), 1e-4);
         assertNull(r.reason());
         assertNotNull(r.eTag());
+    }
+
+    @Test
+    void priming_onlyReads() {
+        Trader t = Trader.signIn();
+        assertEquals(UploadStatus.ACCEPTED, flow.upload(t.session, round, t.seal(round, t.update(round, 11, 1.5))).status());
+        var before = Fixtures.state(stack);
+        assertFalse(before.get("table updates").isEmpty(), "there is something priming could have changed");
+        new IngestHandler(flow.platform).prime();
+        assertEquals(before, Fixtures.state(stack));
     }
 
     /** One bad update per rejection reason, each recorded with exactly that reason. */

@@ -14,9 +14,15 @@ import java.util.Map;
 public final class RoundHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
     private final RoundStep step;
     private final RoundTasks tasks;
+    private final Platform platform;
 
     public RoundHandler() {
-        this(RoundStep.valueOf(System.getenv(RoundStep.ENV)), tasks(Platform.fromSystem()));
+        this(RoundStep.valueOf(System.getenv(RoundStep.ENV)), Platform.fromSystem());
+        io.conflux.aws.SnapStart.prime("round-" + step.functionName(), this::prime);
+    }
+
+    public RoundHandler(RoundStep step, Platform platform) {
+        this(step, tasks(platform), platform);
     }
 
     private static RoundTasks tasks(Platform platform) {
@@ -24,8 +30,22 @@ public final class RoundHandler implements RequestHandler<Map<String, Object>, M
     }
 
     public RoundHandler(RoundStep step, RoundTasks tasks) {
+        this(step, tasks, null);
+    }
+
+    private RoundHandler(RoundStep step, RoundTasks tasks, Platform platform) {
         this.step = step;
         this.tasks = tasks;
+        this.platform = platform;
+    }
+
+    /**
+     * Reads only: a round that cannot exist (every step may read the rounds table), and for the steps that run
+     * models, ONNX Runtime's engine and natives.
+     */
+    public void prime() {
+        if (platform != null) platform.prime();
+        if (step == RoundStep.EVALUATE || step == RoundStep.SCORE || step == RoundStep.PUBLISH) io.conflux.trade.OnnxPredictor.loadEngine();
     }
 
     @Override

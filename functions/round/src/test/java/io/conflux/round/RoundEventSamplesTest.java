@@ -28,9 +28,11 @@ class RoundEventSamplesTest {
     private static final Path EVENTS = Path.of(System.getProperty("conflux.events.dir", "../../events")).resolve("round");
     private Platform platform;
     private RoundTasks tasks;
+    private LocalAws aws;
 
     @BeforeAll
     void setUp(LocalAws aws) {
+        this.aws = aws;
         platform = Fixtures.platform(aws);
         tasks = new RoundTasks(platform, OnnxEvaluators.fromPlatform(platform));
         for (String id : new String[] {"sample-round-open", "sample-round-failing"}) {
@@ -50,6 +52,14 @@ class RoundEventSamplesTest {
         try (Stream<Path> files = Files.list(EVENTS)) {
             assertEquals(4, files.filter(p -> p.toString().endsWith(".json")).count(), "a new sample needs its case in this test");
         }
+    }
+
+    @Test
+    void everyStepsPriming_onlyReads() {
+        var before = Fixtures.state(aws);
+        assertFalse(before.get("table rounds").isEmpty(), "there is something priming could have changed");
+        for (RoundStep step : RoundStep.values()) new RoundHandler(step, platform).prime();
+        assertEquals(before, Fixtures.state(aws));
     }
 
     @Test

@@ -49,6 +49,16 @@ public final class SettleHandler implements RequestHandler<Map<String, Object>, 
 
     public SettleHandler() {
         this(Platform.fromSystem());
+        io.conflux.aws.SnapStart.prime("settle", this::prime);
+    }
+
+    /**
+     * Reads only: the vault's first settlement record and its claim cursor. No key is read, no chain is called and
+     * nothing is signed or sent: a snapshot must never hold a settler's key or a half-done transaction.
+     */
+    public void prime() {
+        var store = platform.settlements(platform.env().require(VAULT).toLowerCase(java.util.Locale.ROOT));
+        store.find(Long.parseLong(platform.env().get(FIRST_EPOCH, "0")));
     }
 
     public SettleHandler(Platform platform) {

@@ -338,6 +338,13 @@ class SettlementTest {
         assertEquals(BigInteger.valueOf(3), contracts.vault(chain, admin).nextEpoch().send());
         assertEquals(60_000_000 + 30_000_000, store().list(3).stream().mapToLong(Settlement::profit).sum(), "60 then 30 USDT above the mark, then none");
 
+        // priming (before a SnapStart snapshot) reads only: no record changes and no transaction is sent
+        var before = Fixtures.state(aws);
+        BigInteger block = chain.web3j().ethBlockNumber().send().getBlockNumber();
+        new SettleHandler(new Platform(new io.conflux.aws.Env(env), Clock.systemUTC())).prime();
+        assertEquals(before, Fixtures.state(aws));
+        assertEquals(block, chain.web3j().ethBlockNumber().send().getBlockNumber());
+
         var bad = assertThrows(IllegalArgumentException.class,
                 () -> handler.handleRequest(Json.object(java.nio.file.Files.readString(events.resolve("bad-up-to-epoch.json"))), null));
         assertTrue(bad.getMessage().contains("upToEpoch"), bad.getMessage());

@@ -25,6 +25,11 @@ public final class OnnxPredictor implements io.conflux.agent.Predictor, AutoClos
         System.setProperty("ai.djl.offline", "true");
     }
 
+    /** Loads the engine and its native library (no model): what priming does before a snapshot. */
+    public static void loadEngine() {
+        ai.djl.engine.Engine.getEngine("OnnxRuntime");
+    }
+
     private final ModelTemplate template;
     private final Model model;
     private final Predictor<NDList, NDList> predictor;

@@ -48,6 +48,17 @@ public final class TradeHandler implements RequestHandler<Map<String, Object>, M
 
     public TradeHandler() {
         this(Platform.fromSystem());
+        io.conflux.aws.SnapStart.prime("trade", this::prime);
+    }
+
+    /**
+     * Reads only, and never ticks: a round that cannot exist, each market's book, and ONNX Runtime's engine. The
+     * exchange and the advisor are not called (a snapshot must not hold a half-open connection to them).
+     */
+    public void prime() {
+        platform.prime();
+        for (String market : candleNames.keySet()) platform.agent().state(market);
+        OnnxPredictor.loadEngine();
     }
 
     public TradeHandler(Platform platform) {

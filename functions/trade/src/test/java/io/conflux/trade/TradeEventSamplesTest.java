@@ -24,9 +24,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class TradeEventSamplesTest {
     private static final Path EVENTS = Path.of(System.getProperty("conflux.events.dir", "../../events")).resolve("trade");
     private TradeHandler handler;
+    private LocalAws aws;
 
     @BeforeAll
     void setUp(LocalAws aws) throws Exception {
+        this.aws = aws;
         Platform platform = new Platform(Fixtures.env(aws).with(Map.of(TradeHandler.MARKETS, "BTC-USDT=btc-usdt-1h", TradeHandler.FEED, "replay",
                 "CONFLUX_AGENT_MAX_LATENESS_MINUTES", "0")), Clock.systemUTC());
         try (var in = TradeEventSamplesTest.class.getResourceAsStream("/market/btc-usdt-1h.csv")) {
@@ -63,5 +65,14 @@ class TradeEventSamplesTest {
         assertTrue(e.getMessage().contains("{\"market\": \"BTC-USDT\""), e.getMessage());
         var unknown = assertThrows(IllegalArgumentException.class, () -> handler.handleRequest(Map.of("market", "DOGE-USDT", "time", "2021-05-12T00:00:00Z"), null));
         assertTrue(unknown.getMessage().contains("not configured"), unknown.getMessage());
+    }
+
+    @Test
+    void priming_onlyReads_andNeverTicks() throws Exception {
+        invoke("scheduled-tick.json");
+        var before = Fixtures.state(aws);
+        assertFalse(before.get("table agent").isEmpty(), "there is a book priming could have changed");
+        handler.prime();
+        assertEquals(before, Fixtures.state(aws));
     }
 }
