@@ -10,6 +10,8 @@ public final class ConfluxApp {
     public static void main(String[] args) {
         App app = new App();
         StackConfig config = StackConfig.fromContext(app.getNode()::tryGetContext);
+        // every synth is checked: an unsuppressed AwsSolutions error fails it (suppressions, with reasons, in NagRules)
+        software.amazon.awscdk.Aspects.of(app).add(new io.github.cdklabs.cdknag.AwsSolutionsChecks());
         new ConfluxStack(app, "Conflux-" + config.stage(), StackProps.builder().description("Conflux federated trading platform (" + config.stage() + ")").build(), config);
         app.synth();
     }

@@ -49,7 +49,8 @@ public final class ConfluxResources {
     /** Each trader's allocation per epoch (sort key {@code <vault>#<epoch>}), with its Merkle proof and whether it was claimed. */
     public static final TableSpec ALLOCATIONS = new TableSpec("allocations", "TABLE_ALLOCATIONS", "trader", "epoch", null, List.of());
 
-    public static final BucketSpec UPDATES_BUCKET = new BucketSpec("updates", "BUCKET_UPDATES");
+    /** Raw encrypted updates: expire after 90 days (a round has long been aggregated, scored and published by then). */
+    public static final BucketSpec UPDATES_BUCKET = new BucketSpec("updates", "BUCKET_UPDATES", false, 90);
 
     /** Published models (ONNX, parameters, receipts) and the public candles evaluation reads: versioned. */
     public static final BucketSpec MODELS_BUCKET = new BucketSpec("models", "BUCKET_MODELS", true, 0);

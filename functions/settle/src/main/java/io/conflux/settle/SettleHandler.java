@@ -70,7 +70,15 @@ public final class SettleHandler implements RequestHandler<Map<String, Object>, 
         long upTo = upToEpoch(event);
         SettlementService s = service();
         List<Map<String, Object>> epochs = new ArrayList<>();
-        for (Settlement done : s.settleClosed(upTo)) epochs.add(summary(done));
+        for (Settlement done : s.settleClosed(upTo)) {
+            Map<String, Object> summary = summary(done);
+            epochs.add(summary);
+            // one JSON line per epoch: the stack's metric filter counts those not SETTLED (PENDING after a chain failure, CONFLICT)
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("event", "settlement");
+            line.putAll(summary);
+            System.out.println(io.conflux.platform.Json.write(line));
+        }
         int claims = s.indexClaims();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("settled", epochs);

@@ -60,6 +60,11 @@ public final class TickService {
             return new Settings(market, templateId, startCash, maxLateness, feeBps, slippageBps, limits);
         }
 
+        public Settings withFeeBps(double feeBps) {
+            if (!(feeBps >= 0)) throw new IllegalArgumentException("the exchange fee is not negative: " + feeBps);
+            return new Settings(market, templateId, startCash, maxLateness, feeBps, slippageBps, limits);
+        }
+
         public Settings withTemplate(String templateId) {
             return new Settings(market, templateId, startCash, maxLateness, feeBps, slippageBps, limits);
         }

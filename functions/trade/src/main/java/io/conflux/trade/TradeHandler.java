@@ -28,11 +28,15 @@ import java.util.concurrent.ConcurrentHashMap;
  *   CONFLUX_FEED                 exchange:https://api.binance.com (klines REST) | replay (the public candles in the models bucket)
  *   CONFLUX_AGENT_START_CASH     whole quote units the book starts with (default 10000)
  *   CONFLUX_AGENT_MAX_LATENESS_MINUTES  later events are refused (default 15; 0 accepts any: replays)
- *   CONFLUX_ADVISOR...           the optional LLM advisor (see Advisors)
+ *   CONFLUX_AGENT_FEE_BPS        the exchange's taker fee the policy and paper fills assume (default 10)
+ *   CONFLUX_ADVISOR...           the optional LLM advisor (see Advisors); CONFLUX_ADVISOR_API_KEY_ARN names a
+ *                                Secrets Manager secret holding the key (AWS) instead of CONFLUX_ADVISOR_API_KEY
  *   CONFLUX_BROKER               paper (default: fills at the forming candle's open) | binance:https://testnet.binance.vision (or the live API)
  *   CONFLUX_BROKER_SECRET_ARN    binance: a Secrets Manager secret {"apiKey": ..., "apiSecret": ...}
  *                                (or CONFLUX_BROKER_API_KEY and CONFLUX_BROKER_API_SECRET, e.g. for a testnet key on the local runtime)
  * </pre>
+ * Secrets (exchange keys, the LLM key) are read at the first tick, never in init: a SnapStart snapshot holds none,
+ * and a deploy succeeds before their values are put.
  */
 public final class TradeHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
     public static final String MARKETS = "CONFLUX_AGENT_MARKETS";
@@ -43,8 +47,9 @@ public final class TradeHandler implements RequestHandler<Map<String, Object>, M
     private final Map<String, String> candleNames = new LinkedHashMap<>();
     private final MarketFeed feed;
     private final AgentModels models;
-    private final Advisor advisor;
-    private final io.conflux.agent.Broker exchange;
+    private volatile Advisor advisor;
+    private volatile io.conflux.agent.Broker exchange;
+    private volatile boolean clientsResolved;
 
     public TradeHandler() {
         this(Platform.fromSystem());
@@ -77,8 +82,17 @@ public final class TradeHandler implements RequestHandler<Map<String, Object>, M
             throw new IllegalStateException(FEED + " is exchange:<base URL> or replay, not '" + feedSetting + "'");
         }
         this.models = new AgentModels(platform.models(), platform.modelsBucket(), platform.roundStore());
-        this.advisor = Advisors.fromEnv(platform.env().asMap());
+    }
+
+    /** The advisor and the broker, with their secrets, once (at the first tick). */
+    private synchronized void resolveClients() {
+        if (clientsResolved) return;
+        Map<String, String> env = new java.util.HashMap<>(platform.env().asMap());
+        var keyArn = platform.env().get("CONFLUX_ADVISOR_API_KEY_ARN");
+        if (keyArn.isPresent()) env.put("CONFLUX_ADVISOR_API_KEY", platform.aws().secrets().getSecretValue(r -> r.secretId(keyArn.get())).secretString().strip());
+        this.advisor = Advisors.fromEnv(env);
         this.exchange = broker(platform);
+        clientsResolved = true;
     }
 
     private static io.conflux.agent.Broker broker(Platform platform) {
@@ -137,11 +151,14 @@ public final class TradeHandler implements RequestHandler<Map<String, Object>, M
     }
 
     private TickService service(String market) {
+        resolveClients();
         return services.computeIfAbsent(market, m -> {
             Market mk = new Market(m, 8, 6);
             long cash = Math.multiplyExact(Long.parseLong(platform.env().get("CONFLUX_AGENT_START_CASH", "10000")), (long) Math.pow(10, mk.quoteDecimals()));
             Duration late = Duration.ofMinutes(Long.parseLong(platform.env().get("CONFLUX_AGENT_MAX_LATENESS_MINUTES", "15")));
-            return new TickService(platform.agent(), feed, models, advisor, TickService.Settings.defaults(mk).with(cash, late), platform.clock(), exchange);
+            double feeBps = Double.parseDouble(platform.env().get("CONFLUX_AGENT_FEE_BPS", "10"));
+            return new TickService(platform.agent(), feed, models, advisor, TickService.Settings.defaults(mk).with(cash, late).withFeeBps(feeBps),
+                    platform.clock(), exchange);
         });
     }
 
