@@ -334,6 +334,10 @@ public final class ConfluxStack extends Stack {
                 .role(role).logGroup(logs).tracing(Tracing.ACTIVE);
         if (snapStart) b.snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS);
         Function fn = b.build();
+        if (snapStart) {
+            software.amazon.awscdk.Annotations.of(fn).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
+                    "every caller invokes the live alias, on the version published from currentVersion");
+        }
         if (ephemeralMib > 0) {
             ((software.amazon.awscdk.services.lambda.CfnFunction) fn.getNode().getDefaultChild())
                     .setEphemeralStorage(software.amazon.awscdk.services.lambda.CfnFunction.EphemeralStorageProperty.builder().size(ephemeralMib).build());

@@ -24,7 +24,7 @@ final class NagRules {
         for (var e : stack.functions().entrySet()) {
             ConfluxStack.Lambda lambda = e.getValue();
             NagSuppressions.addResourceSuppressions(lambda.function(), List.of(suppress("AwsSolutions-L1",
-                    "java21 on purpose: the code is compiled for release 21 (the project's pinned runtime) and SnapStart is proven on it; "
+                    "java21 on purpose: the code is compiled for release 21 (the project's pinned runtime), which SnapStart supports; "
                             + "moving to java25 means moving the compiler release with it")));
             NagSuppressions.addResourceSuppressions(lambda.function().getRole(), List.of(
                     suppress("AwsSolutions-IAM5", "X-Ray's PutTraceSegments and PutTelemetryRecords have no resource-level permissions; "
