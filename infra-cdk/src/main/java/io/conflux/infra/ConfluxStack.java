@@ -96,7 +96,7 @@ public final class ConfluxStack extends Stack {
     static final int SCORE_EPHEMERAL_MIB = 10240;
     static final int SNAPSTART_MAX_EPHEMERAL_MIB = 512;
     /** How many decode or reduce tasks of one round run at once. */
-    static final int ROUND_MAP_CONCURRENCY = 20;
+    public static final int ROUND_MAP_CONCURRENCY = 20;
     /** The alias every caller invokes: the published version SnapStart restores. */
     static final String LIVE = "live";
     /** Routes anyone may call: signing in, and the settlement record (public, like the chain it mirrors). */

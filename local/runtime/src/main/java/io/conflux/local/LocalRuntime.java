@@ -41,7 +41,8 @@ public final class LocalRuntime implements AutoCloseable {
     /** The markets whose public candles ship with the runtime. */
     public static final List<String> MARKETS = List.of("btc-usdt-1h", "btc-usd-1d");
     /** Two cores here: two decode or reduce tasks at once. */
-    private static final int MAP_CONCURRENCY = 2;
+    /** The round's fan-out here (the stack's is ConfluxStack.ROUND_MAP_CONCURRENCY): two cores. */
+    static final int MAP_CONCURRENCY = 2;
 
     private final LocalAws aws;
     private final LocalAws owned;
@@ -53,9 +54,11 @@ public final class LocalRuntime implements AutoCloseable {
     private final Path dataDir;
     private final LocalStepFunctions stepFunctions;
     private final io.conflux.trade.TradeHandler trade;
+    private final String roundDefinition;
 
     private LocalRuntime(LocalAws owned, LocalAws aws, Platform platform, ApplicationContext api, EmbeddedServer server, SqsEventSource ingest,
-                         Wallet operator, Path dataDir, LocalStepFunctions stepFunctions, io.conflux.trade.TradeHandler trade) {
+                         Wallet operator, Path dataDir, LocalStepFunctions stepFunctions, io.conflux.trade.TradeHandler trade, String roundDefinition) {
+        this.roundDefinition = roundDefinition;
         this.stepFunctions = stepFunctions;
         this.trade = trade;
         this.owned = owned;
@@ -109,7 +112,8 @@ public final class LocalRuntime implements AutoCloseable {
             // the round state machine's Task states call the round handlers, which need the platform built below
             AtomicReference<RoundTasks> tasks = new AtomicReference<>();
             sfn = new LocalStepFunctions((name, input) -> tasks.get().run(RoundStep.ofFunctionName(name), input));
-            String stateMachine = sfn.register(aws.target().region(), ROUND_STATE_MACHINE, RoundWorkflowAsl.render(MAP_CONCURRENCY), Map.of(), Map.of());
+            String roundDefinition = RoundWorkflowAsl.render(MAP_CONCURRENCY);
+            String stateMachine = sfn.register(aws.target().region(), ROUND_STATE_MACHINE, roundDefinition, Map.of(), Map.of());
             Map<String, String> vars = new HashMap<>(functionEnv(aws, dataDir, port, operator).asMap());
             vars.put(Settings.ENDPOINT_SFN, sfn.endpoint());
             vars.put(Settings.ROUND_STATE_MACHINE_ARN, stateMachine);
@@ -130,7 +134,7 @@ public final class LocalRuntime implements AutoCloseable {
                             "micronaut.server.thread-selection", "BLOCKING")).build().start();
             EmbeddedServer server = ctx.getBean(EmbeddedServer.class).start();
             SqsEventSource ingest = new SqsEventSource(aws.sqs(), aws.get(ConfluxResources.INGEST_QUEUE.envVar()), new IngestHandler(platform), 10).start();
-            return new LocalRuntime(ownsAws ? aws : null, aws, platform, ctx, server, ingest, operator, dataDir, sfn, trade);
+            return new LocalRuntime(ownsAws ? aws : null, aws, platform, ctx, server, ingest, operator, dataDir, sfn, trade, roundDefinition);
         } catch (IOException e) {
             if (sfn != null) sfn.close();
             if (ownsAws) aws.close();
@@ -177,6 +181,11 @@ public final class LocalRuntime implements AutoCloseable {
 
     public URI apiUrl() {
         return URI.create(server.getURL().toString());
+    }
+
+    /** The round state machine's definition this runtime registered (the stack's, rendered at this runtime's fan-out). */
+    String roundDefinition() {
+        return roundDefinition;
     }
 
     public Platform platform() {

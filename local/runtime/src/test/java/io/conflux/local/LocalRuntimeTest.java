@@ -62,6 +62,22 @@ class LocalRuntimeTest {
     }
 
     @Test
+    void theRuntimesResourcesAndRoundWorkflow_areTheStacksDefinitions() {
+        Env env = rt.platform().env();
+        for (var t : io.conflux.resources.ConfluxResources.tables()) assertEquals(t.physicalName("rt"), env.require(t.envVar()));
+        for (var b : io.conflux.resources.ConfluxResources.buckets()) assertEquals(b.physicalName("rt"), env.require(b.envVar()));
+        var q = io.conflux.resources.ConfluxResources.INGEST_QUEUE;
+        assertTrue(env.require(q.envVar()).endsWith("/" + q.physicalName("rt")), env.require(q.envVar()));
+        // ConfluxStackTest shows the deployed state machine is RoundWorkflowAsl.render(the stack's fan-out); this runtime
+        // runs the same definition, only with a smaller fan-out for two cores
+        String stacks = io.conflux.infra.RoundWorkflowAsl.render(io.conflux.infra.ConfluxStack.ROUND_MAP_CONCURRENCY);
+        String expected = stacks.replace("\"MaxConcurrency\":" + io.conflux.infra.ConfluxStack.ROUND_MAP_CONCURRENCY,
+                "\"MaxConcurrency\":" + LocalRuntime.MAP_CONCURRENCY);
+        assertNotEquals(stacks, expected, "the fan-out is in the definition");
+        assertEquals(expected, rt.roundDefinition());
+    }
+
+    @Test
     void openingARound_startsItsWorkflow_andTheApiServesItsModelAndScores() throws Exception {
         Map<String, Object> policy = policy(2, 2, "fedavg");
         JsonNode opened = operator.call("POST", "/rounds", Map.of("durationSeconds", 300, "normBound", 2.0, "policy", policy));
