@@ -99,8 +99,9 @@ public final class ConfluxStack extends Stack {
     public static final int ROUND_MAP_CONCURRENCY = 20;
     /** The alias every caller invokes: the published version SnapStart restores. */
     static final String LIVE = "live";
-    /** Routes anyone may call: signing in, and the settlement record (public, like the chain it mirrors). */
-    static final List<String> PUBLIC_ROUTES = List.of("POST /auth/nonce", "POST /auth/login", "GET /epochs", "GET /epochs/{epoch}");
+    /** Routes anyone may call: signing in, the settlement record (public, like the chain it mirrors), the OpenAPI document. */
+    static final List<String> PUBLIC_ROUTES = List.of("POST /auth/nonce", "POST /auth/login", "GET /epochs", "GET /epochs/{epoch}",
+            "GET /openapi.json");
 
     /** A deployed function: the function (its role takes the grants), the alias callers invoke, and its log group. */
     public record Lambda(Function function, Alias live, LogGroup logs) {}

@@ -57,7 +57,7 @@ final class NagRules {
         for (String route : ConfluxStack.PUBLIC_ROUTES) {
             String id = route.replace(" /", "--").replace("/", "--");
             NagSuppressions.addResourceSuppressions(child(http, id), List.of(suppress("AwsSolutions-APIG4",
-                    "public on purpose: signing in (nonce, login) needs no session, and settled epochs are public like the chain they mirror")), true);
+                    "public on purpose: signing in (nonce, login) needs no session, settled epochs are public like the chain they mirror, and the OpenAPI document describes the API")), true);
         }
         // the CDK's own deploy-time custom resources: their handlers, roles and runtimes are the CDK's
         for (IConstruct c : stack.getNode().getChildren()) {

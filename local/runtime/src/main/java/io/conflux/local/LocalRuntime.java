@@ -219,6 +219,7 @@ public final class LocalRuntime implements AutoCloseable {
         return String.join("\n",
                 "Conflux local runtime (stage '" + STAGE + "')",
                 "  API          " + apiUrl(),
+                "  OpenAPI      " + apiUrl().resolve("/openapi.json") + "   (the API's routes, parameters and JSON shapes)",
                 "  DynamoDB     " + target.dynamoEndpoint(),
                 "  S3 (SigV4)   " + target.s3Endpoint() + "   bucket " + aws.get(ConfluxResources.UPDATES_BUCKET.envVar()),
                 "  SQS          " + target.sqsEndpoint() + "   ingest queue " + aws.get(ConfluxResources.INGEST_QUEUE.envVar()),

@@ -78,6 +78,16 @@ class LocalRuntimeTest {
     }
 
     @Test
+    void theRuntimeSaysWhereItsOpenApiDocumentIs_andServesIt() throws Exception {
+        java.net.URI doc = rt.apiUrl().resolve("/openapi.json");
+        assertTrue(rt.describe().contains(doc.toString()), rt.describe());
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(doc).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        assertEquals("3.1.0", new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).get("openapi").asText());
+    }
+
+    @Test
     void openingARound_startsItsWorkflow_andTheApiServesItsModelAndScores() throws Exception {
         Map<String, Object> policy = policy(2, 2, "fedavg");
         JsonNode opened = operator.call("POST", "/rounds", Map.of("durationSeconds", 300, "normBound", 2.0, "policy", policy));
