@@ -54,14 +54,14 @@ public final class ConfluxLocal implements Runnable {
         return rt.platform().rounds().openAndStart(new RoundService.OpenRequest(null, null, Duration.ofMinutes(minutes), null, null)).round();
     }
 
-    @Command(name = "serve", description = "Stand-ins, API and ingest, with a round open, until Ctrl-C. State persists in --data.")
+    @Command(name = "serve", description = "Stand-ins, API, ingest and a Hardhat chain with the settlement contracts, with a round open, until Ctrl-C. State persists in --data (the chain starts fresh).")
     static final class Serve implements Callable<Integer> {
         @CommandLine.Mixin
         Common common = new Common();
 
         @Override
         public Integer call() throws Exception {
-            try (LocalRuntime rt = LocalRuntime.start(common.data, true, common.port)) {
+            try (LocalRuntime rt = LocalRuntime.start(common.data, true, common.port, true)) {
                 Round round = openRound(rt, common.roundMinutes);
                 System.out.println(rt.describe());
                 System.out.println("  round        " + round.roundId() + " open until " + round.deadline() + " (template " + round.templateId() + ")");

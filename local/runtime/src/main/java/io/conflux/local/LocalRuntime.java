@@ -40,7 +40,6 @@ public final class LocalRuntime implements AutoCloseable {
     public static final String ROUND_STATE_MACHINE = "conflux-local-rounds";
     /** The markets whose public candles ship with the runtime. */
     public static final List<String> MARKETS = List.of("btc-usdt-1h", "btc-usd-1d");
-    /** Two cores here: two decode or reduce tasks at once. */
     /** The round's fan-out here (the stack's is ConfluxStack.ROUND_MAP_CONCURRENCY): two cores. */
     static final int MAP_CONCURRENCY = 2;
 
@@ -55,10 +54,18 @@ public final class LocalRuntime implements AutoCloseable {
     private final LocalStepFunctions stepFunctions;
     private final io.conflux.trade.TradeHandler trade;
     private final String roundDefinition;
+    private final DevChain chain;
+    private final io.conflux.settle.SettleHandler settle;
+    /** Local settlement epochs are the days of the shipped candles' last stretch, which the demo's agent replays. */
+    static final String EPOCH_GENESIS = "2021-09-27T00:00:00Z";
+    static final String EPOCH_LENGTH = "P1D";
 
     private LocalRuntime(LocalAws owned, LocalAws aws, Platform platform, ApplicationContext api, EmbeddedServer server, SqsEventSource ingest,
-                         Wallet operator, Path dataDir, LocalStepFunctions stepFunctions, io.conflux.trade.TradeHandler trade, String roundDefinition) {
+                         Wallet operator, Path dataDir, LocalStepFunctions stepFunctions, io.conflux.trade.TradeHandler trade, String roundDefinition,
+                         DevChain chain) {
         this.roundDefinition = roundDefinition;
+        this.chain = chain;
+        this.settle = chain == null ? null : new io.conflux.settle.SettleHandler(platform);
         this.stepFunctions = stepFunctions;
         this.trade = trade;
         this.owned = owned;
@@ -76,6 +83,11 @@ public final class LocalRuntime implements AutoCloseable {
      * @param apiPort 0 for any free port
      */
     public static LocalRuntime start(Path dataDir, boolean persistent, int apiPort) {
+        return start(dataDir, persistent, apiPort, false);
+    }
+
+    /** @param withChain also a Hardhat chain with the settlement contracts ({@link DevChain}), and the settle function on it */
+    public static LocalRuntime start(Path dataDir, boolean persistent, int apiPort, boolean withChain) {
         LocalAws aws;
         try {
             Files.createDirectories(dataDir);
@@ -83,7 +95,7 @@ public final class LocalRuntime implements AutoCloseable {
             throw new UncheckedIOException("cannot prepare " + dataDir, e);
         }
         aws = new LocalAws(persistent ? StandIns.start(dataDir.resolve("state")) : StandIns.startInMemory(), STAGE);
-        return start(aws, true, dataDir, apiPort);
+        return start(aws, true, dataDir, apiPort, Map.of(), withChain);
     }
 
     /**
@@ -96,16 +108,18 @@ public final class LocalRuntime implements AutoCloseable {
 
     /** As {@link #on(AwsTarget, String, Path)}, with settings of the functions' environment replaced (e.g. where presigned URLs point). */
     public static LocalRuntime on(AwsTarget target, String stage, Path dataDir, Map<String, String> settings) {
-        return start(new LocalAws(target, stage), false, dataDir, 0, settings);
+        return on(target, stage, dataDir, settings, false);
     }
 
-    private static LocalRuntime start(LocalAws aws, boolean ownsAws, Path dataDir, int apiPort) {
-        return start(aws, ownsAws, dataDir, apiPort, Map.of());
+    public static LocalRuntime on(AwsTarget target, String stage, Path dataDir, Map<String, String> settings, boolean withChain) {
+        return start(new LocalAws(target, stage), false, dataDir, 0, settings, withChain);
     }
 
-    private static LocalRuntime start(LocalAws aws, boolean ownsAws, Path dataDir, int apiPort, Map<String, String> settings) {
+    private static LocalRuntime start(LocalAws aws, boolean ownsAws, Path dataDir, int apiPort, Map<String, String> settings, boolean withChain) {
         LocalStepFunctions sfn = null;
+        DevChain chain = null;
         try {
+            if (withChain) chain = DevChain.start();
             Files.createDirectories(dataDir);
             int port = apiPort == 0 ? freePort() : apiPort;
             Wallet operator = keyFile(dataDir.resolve("operator.key"));
@@ -121,6 +135,12 @@ public final class LocalRuntime implements AutoCloseable {
             vars.put(io.conflux.trade.TradeHandler.MARKETS, "BTC-USDT=btc-usdt-1h");
             vars.put(io.conflux.trade.TradeHandler.FEED, "replay");
             vars.put("CONFLUX_AGENT_MAX_LATENESS_MINUTES", "0");
+            if (chain != null) {
+                vars.putAll(chain.env());
+                vars.put(io.conflux.settle.SettleHandler.GENESIS, EPOCH_GENESIS);
+                vars.put(io.conflux.settle.SettleHandler.LENGTH, EPOCH_LENGTH);
+                vars.put(io.conflux.settle.SettleHandler.MARKETS, vars.get(io.conflux.trade.TradeHandler.MARKETS));
+            }
             vars.putAll(settings);
             Env env = new Env(vars);
             Platform platform = new Platform(env, Clock.systemUTC());
@@ -134,13 +154,15 @@ public final class LocalRuntime implements AutoCloseable {
                             "micronaut.server.thread-selection", "BLOCKING")).build().start();
             EmbeddedServer server = ctx.getBean(EmbeddedServer.class).start();
             SqsEventSource ingest = new SqsEventSource(aws.sqs(), aws.get(ConfluxResources.INGEST_QUEUE.envVar()), new IngestHandler(platform), 10).start();
-            return new LocalRuntime(ownsAws ? aws : null, aws, platform, ctx, server, ingest, operator, dataDir, sfn, trade, roundDefinition);
+            return new LocalRuntime(ownsAws ? aws : null, aws, platform, ctx, server, ingest, operator, dataDir, sfn, trade, roundDefinition, chain);
         } catch (IOException e) {
             if (sfn != null) sfn.close();
+            if (chain != null) chain.close();
             if (ownsAws) aws.close();
             throw new UncheckedIOException("cannot prepare " + dataDir, e);
         } catch (RuntimeException e) {
             if (sfn != null) sfn.close();
+            if (chain != null) chain.close();
             if (ownsAws) aws.close();
             throw e;
         }
@@ -205,6 +227,17 @@ public final class LocalRuntime implements AutoCloseable {
      * Runs the agent's tick for {@code market} at {@code time}, as the hourly schedule does in AWS (here on a
      * replay of the shipped candles, so any past hour may be ticked).
      */
+    /** The chain, when the runtime was started with one. */
+    public java.util.Optional<DevChain> chain() {
+        return java.util.Optional.ofNullable(chain);
+    }
+
+    /** Runs the settle function as its schedule would, settling no further than {@code upToEpoch}. */
+    public Map<String, Object> settle(long upToEpoch) {
+        if (settle == null) throw new IllegalStateException("this runtime has no chain: start it with one to settle");
+        return settle.handleRequest(Map.of("upToEpoch", upToEpoch), null);
+    }
+
     public Map<String, Object> tick(String market, java.time.Instant time) {
         return trade.handleRequest(Map.of("market", market, "time", time.toString()), null);
     }
@@ -226,7 +259,8 @@ public final class LocalRuntime implements AutoCloseable {
                 "  Step Fns     " + stepFunctions.endpoint() + "   round state machine " + platform.env().require(Settings.ROUND_STATE_MACHINE_ARN),
                 "  credentials  " + target.accessKey() + " / " + target.secretKey() + "   region " + target.region(),
                 "  operator     " + operator.address() + "   (key in " + dataDir.resolve("operator.key") + ")",
-                "  sign-in      EIP-4361 domain 127.0.0.1:" + apiUrl().getPort() + ", chain id 31337");
+                "  sign-in      EIP-4361 domain 127.0.0.1:" + apiUrl().getPort() + ", chain id 31337")
+                + (chain == null ? "" : "\n" + chain.describe() + "\n  epochs       " + EPOCH_LENGTH + " from " + EPOCH_GENESIS + " (settled by runtime.settle)");
     }
 
     @Override
@@ -236,6 +270,7 @@ public final class LocalRuntime implements AutoCloseable {
         server.stop();
         api.close();
         platform.close();
+        if (chain != null) chain.close();
         if (owned != null) owned.close();
     }
 

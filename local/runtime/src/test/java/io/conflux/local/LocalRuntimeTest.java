@@ -51,7 +51,9 @@ class LocalRuntimeTest {
 
     @BeforeAll
     static void start(LocalAws shared, @TempDir Path dir) throws Exception {
-        rt = LocalRuntime.on(shared.target(), "rt", dir);
+        // with the chain, and settlement epochs of six hours from the day the agent's ticks below replay
+        rt = LocalRuntime.on(shared.target(), "rt", dir, Map.of(io.conflux.settle.SettleHandler.GENESIS, "2021-09-20T00:00:00Z",
+                io.conflux.settle.SettleHandler.LENGTH, "PT6H"), true);
         operator = new ConfluxClient(rt.apiUrl());
         operator.signIn(rt.operator());
     }
@@ -108,8 +110,10 @@ class LocalRuntimeTest {
                 : ModelParameters.fromSafeTensors(rt.platform().modelsBucket().get("parameters/" + round.baseModel() + ".safetensors"));
         List<InMemorySource.Update> sent = new ArrayList<>();
         List<String> traders = new ArrayList<>();
+        List<Wallet> wallets = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             Wallet w = Wallet.create();
+            wallets.add(w);
             ConfluxClient t = new ConfluxClient(rt.apiUrl());
             t.signIn(w);
             ModelUpdate u = TestUpdates.gaussian(round.template(), roundId, w.address(), 500 + i, 0.3 + 0.2 * i);
@@ -166,6 +170,45 @@ class LocalRuntimeTest {
         assertEquals("ROUND_FINISHED", finished.json().get("error").asText());
 
         theAgentTradesThePublishedModel(model.get("version").asLong());
+        theEpochSettlesOnChain(wallets);
+    }
+
+    /** The six ticks are epoch 0 (six hours): the settle function records and settles it on the runtime's chain. */
+    private void theEpochSettlesOnChain(List<Wallet> wallets) throws Exception {
+        DevChain chain = rt.chain().orElseThrow();
+        assertTrue(rt.describe().contains(chain.rpcUrl()) && rt.describe().contains(chain.contracts().vault()), rt.describe());
+        JsonNode portfolio = operator.call("GET", "/agent/BTC-USDT/portfolio", null);
+        long equity = operator.call("GET", "/agent/BTC-USDT/decisions?limit=1", null).get(0).get("valueAfter").asLong();
+        long profit = Math.max(0, equity - portfolio.get("initialCash").asLong());
+
+        Map<String, Object> settled = rt.settle(0);
+        assertEquals(1, ((List<?>) settled.get("settled")).size(), settled.toString());
+        JsonNode epoch = new ConfluxClient(rt.apiUrl()).call("GET", "/epochs/0", null);
+        assertEquals("SETTLED", epoch.get("status").asText(), epoch.toString());
+        assertEquals(equity, epoch.get("equity").asLong(), "the book's value after the epoch's last tick");
+        assertEquals(profit, epoch.get("profit").asLong());
+        assertEquals(profit * epoch.get("feeBps").asLong() / 10_000, epoch.get("fee").asLong());
+        assertEquals(profit, epoch.get("fee").asLong() + epoch.get("allocated").asLong() + epoch.get("dust").asLong() + epoch.get("investors").asLong(),
+                "the split conserves the profit");
+        var vault = chain.contracts().vault(chain.chain(), chain.admin());
+        assertEquals(java.math.BigInteger.ONE, vault.nextEpoch().send(), "epoch 0 is settled on-chain");
+        var onChain = vault.epochOf(java.math.BigInteger.ZERO).send();
+        assertEquals(java.math.BigInteger.valueOf(profit), onChain.component3(), "the chain holds the recorded profit");
+        assertNotNull(chain.chain().web3j().ethGetTransactionReceipt(epoch.get("txHash").asText()).send().getTransactionReceipt().orElse(null));
+        assertEquals(List.of(), rt.settle(0).get("settled"), "settling again changes nothing");
+
+        // each contributor reads their allocations from the API (the vault is configured now: no 503). Whether this
+        // epoch made a profit depends on the model's six decisions; claiming with a proof is covered with a known
+        // profit in SettlementTest and VaultContractTest.
+        long allocated = 0;
+        for (Wallet w : wallets) {
+            ConfluxClient trader = new ConfluxClient(rt.apiUrl());
+            trader.signIn(w);
+            JsonNode payouts = trader.call("GET", "/me/payouts", null);
+            assertEquals(chain.contracts().vault(), payouts.get("vault").asText());
+            for (JsonNode a : payouts.get("allocations")) allocated += a.get("amount").asLong();
+        }
+        assertEquals(epoch.get("allocated").asLong(), allocated, "the allocations are what the epoch allocated");
     }
 
     /** The published model drives the agent's hourly ticks (on the replay feed), and the API shows what it did. */
