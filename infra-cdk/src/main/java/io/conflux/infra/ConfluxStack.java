@@ -111,6 +111,7 @@ public final class ConfluxStack extends Stack {
     private final Map<String, Lambda> functions = new LinkedHashMap<>();
     private final Key dataKey;
     private final Key roundKeys;
+    private Bucket updates;
 
     public ConfluxStack(Construct scope, String id, StackProps props, StackConfig config) {
         super(scope, id, props);
@@ -125,7 +126,7 @@ public final class ConfluxStack extends Stack {
                 .enableKeyRotation(true).removalPolicy(RemovalPolicy.RETAIN).build();
         for (TableSpec spec : ConfluxResources.tables()) tables.put(spec, createTable(spec));
         Bucket accessLogs = createAccessLogBucket();
-        Bucket updates = createBucket(ConfluxResources.UPDATES_BUCKET, accessLogs);
+        updates = createBucket(ConfluxResources.UPDATES_BUCKET, accessLogs);
         Bucket models = createBucket(ConfluxResources.MODELS_BUCKET, accessLogs);
         Bucket work = createBucket(ConfluxResources.WORK_BUCKET, accessLogs);
         Queue ingestQueue = createQueueWithDlq(ConfluxResources.INGEST_QUEUE);
@@ -168,10 +169,10 @@ public final class ConfluxStack extends Stack {
         rounds.grantStartExecution(api.function());
 
         // ---- the agent and settlement, on schedules -----------------------------------------------------------
-        Lambda trade = createTradeFunction(models, updates, asyncFailures);
+        Lambda trade = createTradeFunction(models, asyncFailures);
         Lambda settle = null;
         if (config.settlement() != null) {
-            settle = createSettleFunction(updates, asyncFailures, config.settlement());
+            settle = createSettleFunction(asyncFailures, config.settlement());
             api.function().addEnvironment("CONFLUX_VAULT", config.settlement().vault().toLowerCase(Locale.ROOT));
             for (TableSpec t : List.of(ConfluxResources.SETTLEMENTS, ConfluxResources.ALLOCATIONS)) tables.get(t).grantReadData(api.function());
         }
@@ -321,6 +322,9 @@ public final class ConfluxStack extends Stack {
         env.put("CHAIN_ID", Long.toString(config.chainId()));
         env.put("OPERATORS", config.operators());
         env.put("ROUND_KEY_PROTECTION", "kms:" + roundKeys.getKeyArn());
+        // every function builds the same Platform, which reads the updates bucket's name at start: the name only, the
+        // grants on the bucket are per function
+        env.put(ConfluxResources.UPDATES_BUCKET.envVar(), updates.getBucketName());
         env.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
         LogGroup logs = LogGroup.Builder.create(this, id + "-Logs").logGroupName("/aws/lambda/" + name)
                 .retention(RetentionDays.ONE_MONTH).removalPolicy(RemovalPolicy.DESTROY).build();
@@ -360,7 +364,6 @@ public final class ConfluxStack extends Stack {
         roundKeys.grantEncrypt(api);
         tokenSecret.grantRead(api);
         api.addEnvironment(Settings.TOKEN_SECRET_ARN, tokenSecret.getSecretArn());
-        api.addEnvironment(ConfluxResources.UPDATES_BUCKET.envVar(), updates.getBucketName());
         api.addEnvironment(ConfluxResources.MODELS_BUCKET.envVar(), models.getBucketName());
     }
 
@@ -372,7 +375,6 @@ public final class ConfluxStack extends Stack {
         tables.get(ConfluxResources.CLAIMS).grantReadWriteData(ingest);
         updates.grantRead(ingest, "rounds/*");
         roundKeys.grantDecrypt(ingest);
-        ingest.addEnvironment(ConfluxResources.UPDATES_BUCKET.envVar(), updates.getBucketName());
     }
 
     /**
@@ -395,7 +397,6 @@ public final class ConfluxStack extends Stack {
             fn.addEnvironment(RoundStep.ENV, step.name());
             fn.addEnvironment(ConfluxResources.WORK_BUCKET.envVar(), work.getBucketName());
             fn.addEnvironment(ConfluxResources.MODELS_BUCKET.envVar(), models.getBucketName());
-            fn.addEnvironment(ConfluxResources.UPDATES_BUCKET.envVar(), updates.getBucketName());
             fn.addEnvironment("PLATFORM_KEY_ARN", platformKey.getSecretArn());
             tables.get(ConfluxResources.ROUNDS).grantReadData(fn);
             // the round's plan and intermediate files: every step from Close on (Collect, NoQuorum and Fail never read them)
@@ -446,12 +447,10 @@ public final class ConfluxStack extends Stack {
      * public REST endpoint. At most one runs at a time (reserved concurrency 1): a tick never races another into an
      * exchange order.
      */
-    private Lambda createTradeFunction(Bucket models, Bucket updates, Queue asyncFailures) {
+    private Lambda createTradeFunction(Bucket models, Queue asyncFailures) {
         StackConfig.Agent agent = config.agent();
         Lambda trade = createFunction("Trade", "trade", TRADE_HANDLER, Sizing.TRADE);
         Function fn = trade.function();
-        // the updates bucket's name only because Platform reads it at start; no grant on it
-        fn.addEnvironment(ConfluxResources.UPDATES_BUCKET.envVar(), updates.getBucketName());
         fn.addEnvironment("CONFLUX_AGENT_MARKETS", agent.markets());
         fn.addEnvironment("CONFLUX_FEED", "exchange:https://api.binance.com");
         fn.addEnvironment("CONFLUX_AGENT_FEE_BPS", Double.toString(agent.feeBps()));
@@ -506,11 +505,9 @@ public final class ConfluxStack extends Stack {
      * models and the scores, owns the settlement tables, and signs with the settler's key from Secrets Manager (set its
      * value after deploy: the account that holds the settler role and the profits to bring in). One at a time.
      */
-    private Lambda createSettleFunction(Bucket updates, Queue asyncFailures, StackConfig.Settlement chain) {
+    private Lambda createSettleFunction(Queue asyncFailures, StackConfig.Settlement chain) {
         Lambda settle = createFunction("Settle", "settle", SETTLE_HANDLER, Sizing.SETTLE);
         Function fn = settle.function();
-        // the updates bucket's name only because Platform reads it at start; no grant on it
-        fn.addEnvironment(ConfluxResources.UPDATES_BUCKET.envVar(), updates.getBucketName());
         fn.addEnvironment("CONFLUX_AGENT_MARKETS", config.agent().markets());
         fn.addEnvironment("CONFLUX_CHAIN_RPC", chain.chainRpc());
         fn.addEnvironment("CONFLUX_VAULT", chain.vault());

@@ -305,7 +305,10 @@ class ConfluxStackTest {
             } else {
                 assertNull(p.get("SnapStart"), fn.getKey() + ": SnapStart does not support more than 512 MB of /tmp");
             }
-            assertTrue(environment(fn.getKey()).keySet().containsAll(ConfluxResources.tables().stream().map(TableSpec::envVar).toList()));
+            // what every function's Platform requires at start (the authorizer once lacked the bucket's name)
+            assertTrue(environment(fn.getKey()).keySet().containsAll(ConfluxResources.tables().stream().map(TableSpec::envVar).toList()), fn.getKey());
+            assertTrue(environment(fn.getKey()).keySet().containsAll(List.of(ConfluxResources.UPDATES_BUCKET.envVar(), "ROUND_KEY_PROTECTION",
+                    "SIWE_DOMAIN", "CHAIN_ID")), fn.getKey() + ": " + environment(fn.getKey()).keySet());
             aliasOf(fn.getKey());
         }
         assertNull(props(fns.get(roundFunction(RoundStep.SCORE))).get("SnapStart"), "score maps updates into a 10 GiB /tmp");
