@@ -111,7 +111,6 @@ public final class ConfluxStack extends Stack {
     private final Map<String, Lambda> functions = new LinkedHashMap<>();
     private final Key dataKey;
     private final Key roundKeys;
-    private Bucket updates;
 
     public ConfluxStack(Construct scope, String id, StackProps props, StackConfig config) {
         super(scope, id, props);
@@ -126,7 +125,7 @@ public final class ConfluxStack extends Stack {
                 .enableKeyRotation(true).removalPolicy(RemovalPolicy.RETAIN).build();
         for (TableSpec spec : ConfluxResources.tables()) tables.put(spec, createTable(spec));
         Bucket accessLogs = createAccessLogBucket();
-        updates = createBucket(ConfluxResources.UPDATES_BUCKET, accessLogs);
+        Bucket updates = createBucket(ConfluxResources.UPDATES_BUCKET, accessLogs);
         Bucket models = createBucket(ConfluxResources.MODELS_BUCKET, accessLogs);
         Bucket work = createBucket(ConfluxResources.WORK_BUCKET, accessLogs);
         Queue ingestQueue = createQueueWithDlq(ConfluxResources.INGEST_QUEUE);
@@ -321,10 +320,6 @@ public final class ConfluxStack extends Stack {
         env.put("SIWE_DOMAIN", config.siweDomain());
         env.put("CHAIN_ID", Long.toString(config.chainId()));
         env.put("OPERATORS", config.operators());
-        env.put("ROUND_KEY_PROTECTION", "kms:" + roundKeys.getKeyArn());
-        // every function builds the same Platform, which reads the updates bucket's name at start: the name only, the
-        // grants on the bucket are per function
-        env.put(ConfluxResources.UPDATES_BUCKET.envVar(), updates.getBucketName());
         env.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
         LogGroup logs = LogGroup.Builder.create(this, id + "-Logs").logGroupName("/aws/lambda/" + name)
                 .retention(RetentionDays.ONE_MONTH).removalPolicy(RemovalPolicy.DESTROY).build();
@@ -353,6 +348,12 @@ public final class ConfluxStack extends Stack {
         return lambda;
     }
 
+    /** For the functions that open rounds or handle updates: the updates bucket's name and the round keys' protection. */
+    private void touchesUpdates(Function fn, Bucket updates) {
+        fn.addEnvironment(ConfluxResources.UPDATES_BUCKET.envVar(), updates.getBucketName());
+        fn.addEnvironment("ROUND_KEY_PROTECTION", "kms:" + roundKeys.getKeyArn());
+    }
+
     /** Sign-in, rounds, models, the agent's record, settlements, and upload URLs (signed with this role: it may put updates, only). */
     private void grantApi(Function api, Bucket updates, Bucket models, Secret tokenSecret) {
         for (TableSpec t : List.of(ConfluxResources.TRADERS, ConfluxResources.NONCES, ConfluxResources.ROUNDS, ConfluxResources.UPDATES)) {
@@ -360,6 +361,7 @@ public final class ConfluxStack extends Stack {
         }
         for (TableSpec t : List.of(ConfluxResources.MODELS, ConfluxResources.SCORES, ConfluxResources.AGENT)) tables.get(t).grantReadData(api);
         updates.grantPut(api, "rounds/*");
+        touchesUpdates(api, updates);
         for (String prefix : List.of("onnx/*", "parameters/*", "receipts/*", "backtests/*")) models.grantRead(api, prefix);
         roundKeys.grantEncrypt(api);
         tokenSecret.grantRead(api);
@@ -374,6 +376,7 @@ public final class ConfluxStack extends Stack {
         tables.get(ConfluxResources.UPDATES).grantReadWriteData(ingest);
         tables.get(ConfluxResources.CLAIMS).grantReadWriteData(ingest);
         updates.grantRead(ingest, "rounds/*");
+        touchesUpdates(ingest, updates);
         roundKeys.grantDecrypt(ingest);
     }
 
@@ -395,6 +398,7 @@ public final class ConfluxStack extends Stack {
             Lambda lambda = createFunction("Round-" + step.name(), "round", ROUND_HANDLER, sizing, step.functionName(), ephemeral);
             Function fn = lambda.function();
             fn.addEnvironment(RoundStep.ENV, step.name());
+            touchesUpdates(fn, updates);
             fn.addEnvironment(ConfluxResources.WORK_BUCKET.envVar(), work.getBucketName());
             fn.addEnvironment(ConfluxResources.MODELS_BUCKET.envVar(), models.getBucketName());
             fn.addEnvironment("PLATFORM_KEY_ARN", platformKey.getSecretArn());

@@ -10,7 +10,6 @@ import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.Dashboard;
 import software.amazon.awscdk.services.cloudwatch.GraphWidget;
 import software.amazon.awscdk.services.cloudwatch.IMetric;
-import software.amazon.awscdk.services.cloudwatch.IWidget;
 import software.amazon.awscdk.services.cloudwatch.MathExpression;
 import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
@@ -42,8 +41,6 @@ final class Monitoring extends Construct {
 
     record Watched(String stage, Key key, Map<String, ConfluxStack.Lambda> functions, StateMachine rounds, List<DeadLetters> deadLetters,
                    HttpApi http, ConfluxStack.Lambda settle, String alarmEmail) {}
-
-    private final List<Alarm> alarms = new ArrayList<>();
 
     Monitoring(Construct scope, String id, Watched w) {
         super(scope, id);
@@ -117,10 +114,5 @@ final class Monitoring extends Construct {
                 .threshold(1).evaluationPeriods(1).comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
                 .treatMissingData(TreatMissingData.NOT_BREACHING).build();
         a.addAlarmAction(notify);
-        alarms.add(a);
-    }
-
-    List<Alarm> alarms() {
-        return alarms;
     }
 }

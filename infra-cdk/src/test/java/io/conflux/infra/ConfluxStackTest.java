@@ -176,6 +176,17 @@ class ConfluxStackTest {
     }
 
     @Test
+    void theAgentSettlementAndTheAuthorizer_areNotEvenToldWhereUpdatesAndRoundKeysAre() {
+        for (String handler : List.of(ConfluxStack.TRADE_HANDLER, ConfluxStack.SETTLE_HANDLER, ConfluxStack.AUTHORIZER_HANDLER)) {
+            Map<String, Object> env = environment(functionWithHandler(handler));
+            assertFalse(env.containsKey(ConfluxResources.UPDATES_BUCKET.envVar()) || env.containsKey("ROUND_KEY_PROTECTION"), handler + ": " + env.keySet());
+        }
+        for (String handler : List.of(ConfluxStack.API_HANDLER, ConfluxStack.INGEST_HANDLER)) {
+            assertTrue(environment(functionWithHandler(handler)).keySet().containsAll(List.of(ConfluxResources.UPDATES_BUCKET.envVar(), "ROUND_KEY_PROTECTION")));
+        }
+    }
+
+    @Test
     void onlyDecodeAndIngestUnwrapRoundKeys_andOnlyPublishWritesModels() {
         String roundKey = logicalId("AWS::KMS::Key", "RoundKeyProtection");
         Set<String> decrypting = new HashSet<>();
@@ -305,10 +316,9 @@ class ConfluxStackTest {
             } else {
                 assertNull(p.get("SnapStart"), fn.getKey() + ": SnapStart does not support more than 512 MB of /tmp");
             }
-            // what every function's Platform requires at start (the authorizer once lacked the bucket's name)
+            // what every function's Platform requires at start
             assertTrue(environment(fn.getKey()).keySet().containsAll(ConfluxResources.tables().stream().map(TableSpec::envVar).toList()), fn.getKey());
-            assertTrue(environment(fn.getKey()).keySet().containsAll(List.of(ConfluxResources.UPDATES_BUCKET.envVar(), "ROUND_KEY_PROTECTION",
-                    "SIWE_DOMAIN", "CHAIN_ID")), fn.getKey() + ": " + environment(fn.getKey()).keySet());
+            assertTrue(environment(fn.getKey()).keySet().containsAll(List.of("SIWE_DOMAIN", "CHAIN_ID")), fn.getKey());
             aliasOf(fn.getKey());
         }
         assertNull(props(fns.get(roundFunction(RoundStep.SCORE))).get("SnapStart"), "score maps updates into a 10 GiB /tmp");

@@ -62,6 +62,15 @@ class SessionAuthorizerTest {
     }
 
     @Test
+    void theAuthorizerNeedsNeitherTheUpdatesBucketNorTheRoundKeys_asTheStackDeploysIt() throws Exception {
+        Map<String, String> env = new HashMap<>(Fixtures.env(aws).asMap());
+        env.remove(io.conflux.resources.ConfluxResources.UPDATES_BUCKET.envVar());
+        env.remove(io.conflux.aws.Settings.ROUND_KEY_PROTECTION);
+        SessionAuthorizer bare = new SessionAuthorizer(new Platform(new io.conflux.aws.Env(env), java.time.Clock.systemUTC()));
+        assertEquals(true, bare.handleRequest(event("Bearer " + signIn(Wallet.create()).token()), null).get("isAuthorized"));
+    }
+
+    @Test
     void noTokenAForgedOneOrAnExpiredOne_isRefused() throws Exception {
         String token = signIn(Wallet.create()).token();
         assertEquals(Map.of("isAuthorized", false), authorizer.handleRequest(event(null), null));

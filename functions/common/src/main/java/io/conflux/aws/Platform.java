@@ -38,7 +38,7 @@ public final class Platform implements AutoCloseable {
     private final RoundService rounds;
     private final TraderRegistry traders;
     private final UpdateLedger ledger;
-    private final S3Uploads uploadsBucket;
+    private volatile S3Uploads uploadsBucket;
     private final DynamoModelRegistry registry;
     private volatile SignInService signIn;
     private volatile UploadService uploads;
@@ -51,13 +51,25 @@ public final class Platform implements AutoCloseable {
         this.roundStore = new DynamoRoundStore(aws.dynamo(), env.require(ConfluxResources.ROUNDS.envVar()));
         this.registry = new DynamoModelRegistry(aws.dynamo(), env.require(ConfluxResources.MODELS.envVar()),
                 env.require(ConfluxResources.ROUNDS.envVar()));
-        this.rounds = new RoundService(roundStore, keyProtector(env, aws), clock, policyDefaults(env),
+        this.rounds = new RoundService(roundStore, lazyKeyProtector(env, aws), clock, policyDefaults(env),
                 template -> registry.latest(template).map(PublishedModel::parametersHash).orElse(null),
                 env.get(Settings.ROUND_STATE_MACHINE_ARN).map(arn -> new SfnWorkflowStarter(aws::sfn, arn)).orElse(null));
         this.traders = new DynamoTraderRegistry(aws.dynamo(), env.require(ConfluxResources.TRADERS.envVar()));
         this.ledger = new DynamoUpdateLedger(aws.dynamo(), env.require(ConfluxResources.UPDATES.envVar()),
                 env.require(ConfluxResources.CLAIMS.envVar()), env.require(ConfluxResources.ROUNDS.envVar()));
-        this.uploadsBucket = new S3Uploads(aws::s3, aws::presigner, env.require(ConfluxResources.UPDATES_BUCKET.envVar()));
+    }
+
+    /**
+     * The updates bucket, on first use: a function that never touches updates (trade, settle, the authorizer) needs
+     * neither its name nor a grant on it.
+     */
+    private S3Uploads uploadsBucket() {
+        if (uploadsBucket == null) {
+            synchronized (this) {
+                if (uploadsBucket == null) uploadsBucket = new S3Uploads(aws::s3, aws::presigner, env.require(ConfluxResources.UPDATES_BUCKET.envVar()));
+            }
+        }
+        return uploadsBucket;
     }
 
     public static Platform fromSystem() {
@@ -161,7 +173,7 @@ public final class Platform implements AutoCloseable {
 
     /** Reads uploaded update objects (for the round's aggregation). */
     public io.conflux.update.ObjectReader updateObjects() {
-        return uploadsBucket;
+        return uploadsBucket();
     }
 
     public SignInService signIn() {
@@ -186,7 +198,7 @@ public final class Platform implements AutoCloseable {
     public UploadService uploads() {
         if (uploads == null) {
             synchronized (this) {
-                if (uploads == null) uploads = new UploadService(rounds, ledger, uploadsBucket, clock);
+                if (uploads == null) uploads = new UploadService(rounds, ledger, uploadsBucket(), clock);
             }
         }
         return uploads;
@@ -195,7 +207,7 @@ public final class Platform implements AutoCloseable {
     public IngestService ingest() {
         if (ingest == null) {
             synchronized (this) {
-                if (ingest == null) ingest = new IngestService(roundStore, rounds, ledger, traders, uploadsBucket, clock);
+                if (ingest == null) ingest = new IngestService(roundStore, rounds, ledger, traders, uploadsBucket(), clock);
             }
         }
         return ingest;
@@ -222,6 +234,26 @@ public final class Platform implements AutoCloseable {
         } catch (software.amazon.awssdk.services.s3.model.S3Exception expected) {
             // 404 (or 403 without ListBucket): the request path is loaded either way
         }
+    }
+
+    /**
+     * The round-key protection, resolved on first use: only the functions that open rounds or unwrap their keys (API,
+     * ingest, the round steps) are configured with it.
+     */
+    private static KeyProtector lazyKeyProtector(Env env, AwsClients aws) {
+        java.util.concurrent.atomic.AtomicReference<KeyProtector> resolved = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.function.Supplier<KeyProtector> get = () -> resolved.updateAndGet(k -> k != null ? k : keyProtector(env, aws));
+        return new KeyProtector() {
+            @Override
+            public byte[] protect(byte[] privateKey, String roundId) throws java.security.GeneralSecurityException {
+                return get.get().protect(privateKey, roundId);
+            }
+
+            @Override
+            public byte[] unprotect(byte[] wrapped, String roundId) throws java.security.GeneralSecurityException {
+                return get.get().unprotect(wrapped, roundId);
+            }
+        };
     }
 
     static KeyProtector keyProtector(Env env, AwsClients aws) {

@@ -311,6 +311,9 @@ class SettlementTest {
         tick(hour(17), 1_000_000_000, true);
         mint(settler, 200_000_000);
         Map<String, String> env = new java.util.HashMap<>(Fixtures.env(aws).asMap());
+        // as the stack configures it: no updates bucket and no round keys
+        env.remove(io.conflux.resources.ConfluxResources.UPDATES_BUCKET.envVar());
+        env.remove(io.conflux.aws.Settings.ROUND_KEY_PROTECTION);
         env.put(SettleHandler.RPC, node.hardhat().rpcUrl());
         env.put(SettleHandler.VAULT, contracts.vault());
         env.put(SettleHandler.REGISTRY, contracts.registry());

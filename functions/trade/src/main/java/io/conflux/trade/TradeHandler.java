@@ -151,7 +151,7 @@ public final class TradeHandler implements RequestHandler<Map<String, Object>, M
     }
 
     private TickService service(String market) {
-        resolveClients();
+        if (!clientsResolved) resolveClients();
         return services.computeIfAbsent(market, m -> {
             Market mk = new Market(m, 8, 6);
             long cash = Math.multiplyExact(Long.parseLong(platform.env().get("CONFLUX_AGENT_START_CASH", "10000")), (long) Math.pow(10, mk.quoteDecimals()));

@@ -29,8 +29,12 @@ class TradeEventSamplesTest {
     @BeforeAll
     void setUp(LocalAws aws) throws Exception {
         this.aws = aws;
-        Platform platform = new Platform(Fixtures.env(aws).with(Map.of(TradeHandler.MARKETS, "BTC-USDT=btc-usdt-1h", TradeHandler.FEED, "replay",
-                "CONFLUX_AGENT_MAX_LATENESS_MINUTES", "0")), Clock.systemUTC());
+        // configured as the stack configures it: no updates bucket and no round keys
+        Map<String, String> env = new java.util.HashMap<>(Fixtures.env(aws).with(Map.of(TradeHandler.MARKETS, "BTC-USDT=btc-usdt-1h",
+                TradeHandler.FEED, "replay", "CONFLUX_AGENT_MAX_LATENESS_MINUTES", "0")).asMap());
+        env.remove(io.conflux.resources.ConfluxResources.UPDATES_BUCKET.envVar());
+        env.remove(io.conflux.aws.Settings.ROUND_KEY_PROTECTION);
+        Platform platform = new Platform(new io.conflux.aws.Env(env), Clock.systemUTC());
         try (var in = TradeEventSamplesTest.class.getResourceAsStream("/market/btc-usdt-1h.csv")) {
             platform.modelsBucket().put(ValidationSets.marketKey("btc-usdt-1h"), in.readAllBytes());
         }
