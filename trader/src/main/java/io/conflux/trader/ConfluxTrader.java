@@ -45,9 +45,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "conflux-trader", mixinStandardHelpOptions = true, version = "conflux-trader 0.1.0",
         description = {"Train the round's model on your own candles and upload only the sealed update.", "",
-                "Start with: wallet new, login --api URL, rounds, train --candles FILE, upload, status, payouts."},
+                "Start with: wallet new, login --api URL, rounds, train --candles FILE, upload, status, payouts, claim --rpc URL."},
         subcommands = {ConfluxTrader.WalletCommand.class, ConfluxTrader.Login.class, ConfluxTrader.Rounds.class, ConfluxTrader.Train.class,
-                ConfluxTrader.Upload.class, ConfluxTrader.Status.class, ConfluxTrader.Payouts.class, CommandLine.HelpCommand.class})
+                ConfluxTrader.Upload.class, ConfluxTrader.Status.class, ConfluxTrader.Payouts.class, ConfluxTrader.Claim.class, CommandLine.HelpCommand.class})
 public final class ConfluxTrader implements Runnable {
     /** Exit statuses besides 0 (done), 1 (an error, explained) and 2 (bad usage). */
     public static final int REJECTED = 3;
@@ -398,6 +398,10 @@ public final class ConfluxTrader implements Runnable {
         @Option(names = "--dp-seed", description = "Seed the DP noise (for tests only: known noise protects nothing). Default: a secure random source.")
         Long dpSeed;
 
+        @Option(names = "--save-model", description = "Also keep the model training reached (the base plus your whole, unclipped change; "
+                + ".safetensors): your own local model. It stays on this machine; only the update is uploaded.")
+        Path saveModel;
+
         @Override
         public Integer call() throws Exception {
             if ((dpClip == null) != (dpNoise == null)) throw new UserError("differential privacy needs both --dp-clip and --dp-noise");
@@ -473,6 +477,11 @@ public final class ConfluxTrader implements Runnable {
                 Files.deleteIfExists(dpFile);
             }
             out.printf("update    %s: %d samples, norm %.4f, for round %s (bound %s)%n", file, o.update().sampleCount(), o.uploadNorm(), id, spec.normBound());
+            if (saveModel != null) {
+                if (saveModel.getParent() != null) Files.createDirectories(saveModel.getParent());
+                Files.write(saveModel, r.best().toSafeTensors());
+                out.printf("model     %s: the trained model (best epoch %d), sha256 %s%n", saveModel, r.bestEpoch(), r.best().hash());
+            }
             out.println("next      conflux-trader upload --round " + id);
             return 0;
         }
@@ -664,6 +673,88 @@ public final class ConfluxTrader implements Runnable {
             }
             out.printf("claimable %,d, claimed %,d (base units of the vault's token); claim with your wallet: vault %s, claim(epoch, amount, proof)%n",
                     p.get("claimable").asLong(), p.get("claimed").asLong(), p.path("vault").asText());
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------------- claim
+
+    @Command(mixinStandardHelpOptions = true, name = "claim", description = {"Withdraw what settlement allocated you: every unclaimed epoch (or those named),",
+            "with the Merkle proofs the API gives, claimed from the vault in one transaction your wallet signs and pays gas for."})
+    static final class Claim implements Callable<Integer> {
+        @ParentCommand
+        ConfluxTrader root;
+
+        @Option(names = "--rpc", required = true, description = "An RPC endpoint of the vault's chain (the local runtime prints its own).")
+        String rpc;
+
+        @Option(names = "--epoch", split = ",", description = "Claim only these epochs (default: every unclaimed one).")
+        List<Long> epochs;
+
+        @Override
+        public Integer call() throws Exception {
+            ConfluxClient c = root.client();
+            JsonNode p;
+            try {
+                p = c.call("GET", "/me/payouts", null);
+            } catch (ConfluxClient.ApiException e) {
+                if ("SETTLEMENT_NOT_CONFIGURED".equals(e.code())) throw new UserError("this platform has no vault: there is nothing to claim");
+                throw e;
+            }
+            PrintWriter out = root.out();
+            String vaultAddress = p.get("vault").asText();
+            List<JsonNode> wanted = new ArrayList<>();
+            for (JsonNode a : p.path("allocations")) {
+                if (epochs == null || epochs.contains(a.get("epoch").asLong())) wanted.add(a);
+            }
+            if (epochs != null) {
+                for (long e : epochs) {
+                    if (wanted.stream().noneMatch(a -> a.get("epoch").asLong() == e)) throw new UserError("you have no allocation in epoch " + e + ": `conflux-trader payouts` lists yours");
+                }
+            }
+            Wallet w = root.unlock();
+            if (!w.address().equals(p.get("trader").asText())) {
+                throw new UserError("the session is " + p.get("trader").asText() + " but the wallet is " + w.address() + ": log in again with this wallet");
+            }
+            try (io.conflux.contracts.Chain chain = io.conflux.contracts.Chain.connect(rpc, Duration.ofMillis(100), Duration.ofMinutes(2))) {
+                if ("0x".equals(chain.web3j().ethGetCode(vaultAddress, org.web3j.protocol.core.DefaultBlockParameterName.LATEST).send().getCode())) {
+                    throw new UserError("no contract at the vault's address " + vaultAddress + " on " + rpc + " (chain id " + chain.chainId() + "): is that the platform's chain?");
+                }
+                io.conflux.contracts.Chain.Account me = chain.account(w.privateKeyHex());
+                var vault = io.conflux.contracts.generated.ConfluxVault.load(vaultAddress, chain.web3j(), me.transactions(), chain.gas());
+                List<JsonNode> open = new ArrayList<>();
+                List<byte[]> calls = new ArrayList<>();
+                for (JsonNode a : wanted) {
+                    long epoch = a.get("epoch").asLong();
+                    // the API learns of a claim only when settlement next reads the vault's events: ask the chain itself
+                    if (a.get("claimed").asBoolean() || vault.hasClaimed(java.math.BigInteger.valueOf(epoch), me.address()).send()) {
+                        out.printf("epoch %-6d %16s  already claimed%n", epoch, a.get("amount").asText());
+                        continue;
+                    }
+                    List<String> proof = new ArrayList<>();
+                    a.get("proof").forEach(h -> proof.add(h.asText()));
+                    calls.add(io.conflux.contracts.Claims.encode(epoch, a.get("amount").asLong(), proof));
+                    open.add(a);
+                }
+                var token = io.conflux.contracts.generated.TestStablecoin.load(vault.asset().send(), chain.web3j(), me.transactions(), chain.gas());
+                if (open.isEmpty()) {
+                    out.println("nothing to claim; balance " + token.balanceOf(me.address()).send() + " (base units of the vault's token)");
+                    return 0;
+                }
+                org.web3j.protocol.core.methods.response.TransactionReceipt receipt;
+                try {
+                    receipt = vault.multicall(calls).send();
+                } catch (Exception e) {
+                    throw new UserError("the vault refused the claim (" + io.conflux.contracts.ChainErrors.name(e).orElse(e.getMessage()) + ")");
+                }
+                long total = 0;
+                for (JsonNode a : open) {
+                    out.printf("epoch %-6d %16s  claimed%n", a.get("epoch").asLong(), a.get("amount").asText());
+                    total += a.get("amount").asLong();
+                }
+                out.printf("claimed   %,d in %d epoch(s), tx %s (block %s, gas %s); balance now %s (base units of the vault's token)%n", total, open.size(),
+                        receipt.getTransactionHash(), receipt.getBlockNumber(), receipt.getGasUsed(), token.balanceOf(me.address()).send());
+                return 0;
+            }
         }
     }
 }

@@ -58,12 +58,22 @@ public final class LocalTrainer {
             throw new IllegalArgumentException("windows of " + training.window() + " x " + training.features() + " do not fit template " + t.id());
         }
         if (training.size() == 0 || validation.size() == 0) throw new IllegalArgumentException("training and validation splits must not be empty");
-        Engine.getEngine("PyTorch").setRandomSeed((int) o.seed());
-        int[] trainLabels = training.labels();
-        float[] trainInputs = training.inputs();
-        float[] valInputs = validation.inputs();
-        int[] valLabels = validation.labels();
+        return train(base, training.inputs(), training.labels(), validation.inputs(), validation.labels(), o, listener);
+    }
+
+    /**
+     * As {@link #train(ModelParameters, Dataset, Dataset, Options, Listener)}, on windows already laid out as
+     * tensors [count, window, features] (row-major) with their labels: e.g. windows pooled from several series.
+     */
+    public static Result train(ModelParameters base, float[] trainInputs, int[] trainLabels, float[] valInputs, int[] valLabels, Options o,
+                               Listener listener) {
+        ModelTemplate t = base.template();
         int per = t.window() * t.features();
+        if (trainLabels.length == 0 || valLabels.length == 0) throw new IllegalArgumentException("training and validation splits must not be empty");
+        if (trainInputs.length != (long) trainLabels.length * per || valInputs.length != (long) valLabels.length * per) {
+            throw new IllegalArgumentException("inputs must hold " + per + " values per labelled window of template " + t.id());
+        }
+        Engine.getEngine("PyTorch").setRandomSeed((int) o.seed());
         try (LstmNetwork net = LstmNetwork.of(base)) {
             DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                     .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(o.learningRate())).build());
@@ -76,7 +86,7 @@ public final class LocalTrainer {
                 double bestLoss = Double.POSITIVE_INFINITY;
                 int bestEpoch = 0, sinceBest = 0;
                 boolean stopped = false;
-                int n = training.size();
+                int n = trainLabels.length;
                 for (int epoch = 1; epoch <= o.epochs(); epoch++) {
                     int[] order = permutation(n, shuffle);
                     double lossSum = 0;
