@@ -39,7 +39,7 @@ public final class LocalRuntime implements AutoCloseable {
     public static final String STAGE = "local";
     public static final String ROUND_STATE_MACHINE = "conflux-local-rounds";
     /** The markets whose public candles ship with the runtime. */
-    public static final List<String> MARKETS = List.of("btc-usdt-1h", "btc-usd-1d");
+    public static final List<String> MARKETS = List.of("btc-usdt-1h", "eth-usdt-1h", "btc-usd-1d");
     /** The round's fan-out here (the stack's is ConfluxStack.ROUND_MAP_CONCURRENCY): two cores. */
     static final int MAP_CONCURRENCY = 2;
 
@@ -88,6 +88,11 @@ public final class LocalRuntime implements AutoCloseable {
 
     /** @param withChain also a Hardhat chain with the settlement contracts ({@link DevChain}), and the settle function on it */
     public static LocalRuntime start(Path dataDir, boolean persistent, int apiPort, boolean withChain) {
+        return start(dataDir, persistent, apiPort, withChain, Map.of());
+    }
+
+    /** As {@link #start(Path, boolean, int, boolean)}, with settings of the functions' environment replaced (markets, epochs, ...). */
+    public static LocalRuntime start(Path dataDir, boolean persistent, int apiPort, boolean withChain, Map<String, String> settings) {
         LocalAws aws;
         try {
             Files.createDirectories(dataDir);
@@ -95,7 +100,7 @@ public final class LocalRuntime implements AutoCloseable {
             throw new UncheckedIOException("cannot prepare " + dataDir, e);
         }
         aws = new LocalAws(persistent ? StandIns.start(dataDir.resolve("state")) : StandIns.startInMemory(), STAGE);
-        return start(aws, true, dataDir, apiPort, Map.of(), withChain);
+        return start(aws, true, dataDir, apiPort, settings, withChain);
     }
 
     /**
@@ -139,9 +144,10 @@ public final class LocalRuntime implements AutoCloseable {
                 vars.putAll(chain.env());
                 vars.put(io.conflux.settle.SettleHandler.GENESIS, EPOCH_GENESIS);
                 vars.put(io.conflux.settle.SettleHandler.LENGTH, EPOCH_LENGTH);
-                vars.put(io.conflux.settle.SettleHandler.MARKETS, vars.get(io.conflux.trade.TradeHandler.MARKETS));
             }
             vars.putAll(settings);
+            // settlement values the books of the markets the agent trades
+            if (chain != null) vars.putIfAbsent(io.conflux.settle.SettleHandler.MARKETS, vars.get(io.conflux.trade.TradeHandler.MARKETS));
             Env env = new Env(vars);
             Platform platform = new Platform(env, Clock.systemUTC());
             publishMarketData(platform);
@@ -260,7 +266,8 @@ public final class LocalRuntime implements AutoCloseable {
                 "  credentials  " + target.accessKey() + " / " + target.secretKey() + "   region " + target.region(),
                 "  operator     " + operator.address() + "   (key in " + dataDir.resolve("operator.key") + ")",
                 "  sign-in      EIP-4361 domain 127.0.0.1:" + apiUrl().getPort() + ", chain id 31337")
-                + (chain == null ? "" : "\n" + chain.describe() + "\n  epochs       " + EPOCH_LENGTH + " from " + EPOCH_GENESIS + " (settled by runtime.settle)");
+                + (chain == null ? "" : "\n" + chain.describe() + "\n  epochs       " + platform.env().get(io.conflux.settle.SettleHandler.LENGTH, EPOCH_LENGTH) + " from "
+                + platform.env().get(io.conflux.settle.SettleHandler.GENESIS, EPOCH_GENESIS) + " (settled by runtime.settle)");
     }
 
     @Override
