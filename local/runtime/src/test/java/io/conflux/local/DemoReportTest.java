@@ -162,7 +162,7 @@ class DemoReportTest {
     // ------------------------------------------------------------------ expectations, computed from the summary alone
 
     /** Marks per chart: a dot per model, a segment per contribution, a point per total equity/drawdown point, a marker per trade, two bars per trader. */
-    private static Map<String, Integer> expectedMarks(JsonNode summary) {
+    static Map<String, Integer> expectedMarks(JsonNode summary) {
         Map<String, Integer> marks = new LinkedHashMap<>();
         marks.put("models", summary.get("models").size());
         int segments = 0;
@@ -175,7 +175,7 @@ class DemoReportTest {
         return marks;
     }
 
-    private static void assertRows(Page page, JsonNode summary) {
+    static void assertRows(Page page, JsonNode summary) {
         assertEquals(summary.get("phases").size(), page.rows("phases"), "a row per phase");
         assertEquals(summary.get("models").size(), page.rows("models"), "a row per model");
         assertEquals(summary.get("traders").size(), page.rows("traders"), "a row per trader");
@@ -190,7 +190,8 @@ class DemoReportTest {
         return new Page(Chromium.dumpDom(DemoReport.write(summary, dir)));
     }
 
-    private record Page(String dom) {
+    /** The report as Chromium left it after its script ran (also read by DemoRunTest). */
+    record Page(String dom) {
         private static final Pattern FIGURE = Pattern.compile("<figure((?:\\s+[\\w:-]+(?:=\"[^\"]*\")?)*)\\s*>");
         private static final Pattern BODY = Pattern.compile("<body((?:\\s+[\\w:-]+(?:=\"[^\"]*\")?)*)\\s*>");
         private static final Pattern ATTRIBUTE = Pattern.compile("([\\w:-]+)=\"([^\"]*)\"");

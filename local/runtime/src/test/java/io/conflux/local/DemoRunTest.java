@@ -23,8 +23,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -225,32 +223,10 @@ class DemoRunTest {
 
     @Test
     void theReportDrawsEveryChartInChromium() throws Exception {
-        String dom = Chromium.dumpDom(result.report());
-        assertTrue(dom.contains("data-rendered=\"true\""), "the page's script ran to the end");
-        assertFalse(dom.contains("data-errors="), "no script error");
-        JsonNode s = result.summary();
-        Map<String, Integer> expected = new HashMap<>();
-        expected.put("models", s.get("models").size());
-        int segments = 0;
-        for (JsonNode r : s.get("rounds")) segments += r.get("contributions").size();
-        expected.put("contributions", segments);
-        expected.put("equity", s.at("/agent/total/equity").size());
-        expected.put("drawdown", s.at("/agent/total/drawdown").size());
-        for (JsonNode m : s.at("/agent/markets")) expected.put("price-" + m.get("market").asText(), m.get("trades").size());
-        expected.put("payouts", 2 * s.get("payouts").size());
-        Map<String, Integer> drawn = new HashMap<>();
-        Matcher fig = Pattern.compile("<figure[^>]*>").matcher(dom);
-        while (fig.find()) {
-            String tag = fig.group();
-            Matcher name = Pattern.compile("data-chart=\"([^\"]+)\"").matcher(tag);
-            if (!name.find()) continue;
-            assertTrue(tag.contains("data-drawn=\"true\""), tag);
-            assertFalse(tag.contains("data-error"), tag);
-            Matcher marks = Pattern.compile("data-marks=\"(\\d+)\"").matcher(tag);
-            assertTrue(marks.find(), tag);
-            drawn.put(name.group(1), Integer.parseInt(marks.group(1)));
-        }
-        assertEquals(expected, drawn);
+        DemoReportTest.Page page = new DemoReportTest.Page(Chromium.dumpDom(result.report()));
+        page.assertClean();
+        assertEquals(DemoReportTest.expectedMarks(result.summary()), page.marks(), "one mark per data point in every chart");
+        DemoReportTest.assertRows(page, result.summary());
     }
 
     @Test
