@@ -318,7 +318,7 @@ final class DemoRun {
         long[][] hold = new long[o.markets().size()][hours];
         Instant[] times = new Instant[hours];
         List<ArrayNode> trades = new ArrayList<>();
-        double[] firstPrice = new double[o.markets().size()];
+        double[] firstPrice = new double[o.markets().size()], lastPrice = new double[o.markets().size()];
         for (int k = 0; k < o.markets().size(); k++) trades.add(json.createArrayNode());
         for (int h = 0; h < hours; h++) {
             Instant at = plan.agentFrom().plus(Duration.ofHours(h));
@@ -326,7 +326,10 @@ final class DemoRun {
             for (int k = 0; k < o.markets().size(); k++) {
                 Map<?, ?> tick = (Map<?, ?>) rt.tick(o.markets().get(k), at).get("tick");
                 if (tick == null) throw new IllegalStateException("the tick of " + o.markets().get(k) + " at " + at + " recorded nothing");
-                double price = ((Number) tick.get("price")).doubleValue();
+                // a tick without a price (no candle to decide on) leaves the book as it was: mark it at the last price seen
+                double price = tick.get("price") instanceof Number n ? n.doubleValue() : h > 0 ? lastPrice[k] : Double.NaN;
+                if (Double.isNaN(price)) throw new IllegalStateException("the agent's first tick of " + o.markets().get(k) + " at " + at + " had no price");
+                lastPrice[k] = price;
                 if (h == 0) firstPrice[k] = price;
                 equity[k][h] = ((Number) tick.get("valueAfter")).longValue();
                 hold[k][h] = Math.round(initial * price / firstPrice[k]);
