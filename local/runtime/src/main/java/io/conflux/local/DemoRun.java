@@ -60,6 +60,8 @@ final class DemoRun {
     private final ObjectNode summary = json.createObjectNode();
     private final ArrayNode phases = json.createArrayNode();
     private final Map<String, Candles> hourly;
+    /** The shipped files' text, read once: the traders' slices are copied from it verbatim. */
+    private final Map<String, String> shippedCsv = new LinkedHashMap<>();
     private int phase;
     /** Starts the platform with the demo's settings: by default on stand-ins of its own; tests pass the run's shared ones. */
     private java.util.function.Function<Map<String, String>, LocalRuntime> platform;
@@ -84,7 +86,11 @@ final class DemoRun {
 
     DemoRun(DemoPlan.Options options, Path runDir, Path reportDir, int port, PrintStream out) throws IOException {
         this.hourly = new LinkedHashMap<>();
-        for (String name : List.of("btc-usdt-1h", "eth-usdt-1h")) hourly.put(name, candles(name));
+        for (String name : DemoPlan.MARKETS.values()) {
+            String csv = shipped(name);
+            shippedCsv.put(name, csv);
+            hourly.put(name, Candles.readCsv(new java.io.StringReader(csv), name));
+        }
         this.plan = DemoPlan.of(options, hourly);
         this.runDir = runDir;
         this.reportDir = reportDir;
@@ -297,7 +303,7 @@ final class DemoRun {
                     new LocalTrainer.Options(o.epochs() * o.rounds(), 64, 1e-3f, 3, o.seed()));
             out.printf("      central model: best epoch %d of %d on %d slices pooled%n", central.bestEpoch(), central.history().size(), slices.size());
             scored.add(cmp.score("central (all slices pooled)", "central", null, central.best()));
-            scored.add(cmp.majority());
+            scored.add(ModelComparison.majority(scored.get(0)));
         }
         ArrayNode list = summary.putArray("models");
         for (ModelComparison.Scored s : scored) {
@@ -310,8 +316,8 @@ final class DemoRun {
 
     private Void agent(LocalRuntime rt) {
         DemoPlan.Options o = plan.options();
-        long initial = 10_000L * 1_000_000L; // the agent's book per market starts with 10,000 USDT (CONFLUX_AGENT_START_CASH)
-        ObjectNode agent = summary.putObject("agent").put("initialCash", initial).put("quoteDecimals", 6);
+        ObjectNode agent = summary.putObject("agent").put("quoteDecimals", 6);
+        long initial = -1; // what each market's book starts with: its cash before the first tick
         ArrayNode markets = agent.putArray("markets");
         int hours = (int) Duration.between(plan.agentFrom(), plan.agentTo()).toHours();
         long[][] equity = new long[o.markets().size()][hours];
@@ -330,7 +336,12 @@ final class DemoRun {
                 double price = tick.get("price") instanceof Number n ? n.doubleValue() : h > 0 ? lastPrice[k] : Double.NaN;
                 if (Double.isNaN(price)) throw new IllegalStateException("the agent's first tick of " + o.markets().get(k) + " at " + at + " had no price");
                 lastPrice[k] = price;
-                if (h == 0) firstPrice[k] = price;
+                if (h == 0) {
+                    firstPrice[k] = price;
+                    long cash = ((Number) ((Map<?, ?>) tick.get("bookBefore")).get("cash")).longValue();
+                    if (initial >= 0 && cash != initial) throw new IllegalStateException("the markets' books start with different cash: " + initial + " and " + cash);
+                    initial = cash;
+                }
                 equity[k][h] = ((Number) tick.get("valueAfter")).longValue();
                 hold[k][h] = Math.round(initial * price / firstPrice[k]);
                 if (tick.get("fill") instanceof Map<?, ?> f) {
@@ -347,6 +358,7 @@ final class DemoRun {
                 out.println(line);
             }
         }
+        agent.put("initialCash", initial);
         long[] totalEquity = new long[hours], totalHold = new long[hours];
         for (int k = 0; k < o.markets().size(); k++) {
             String market = o.markets().get(k);
@@ -488,35 +500,27 @@ final class DemoRun {
     /** The slice's rows copied verbatim from the shipped file (real candles, not re-formatted); returns how many. */
     private int writeSlice(DemoPlan.Slice s, Path csv) throws IOException {
         Files.createDirectories(csv.getParent());
-        StringBuilder b = new StringBuilder();
+        String[] lines = shippedCsv.get(s.candles()).split("\n");
+        StringBuilder b = new StringBuilder(lines[0].strip()).append('\n');
         int n = 0;
-        try (InputStream in = resource(s.candles())) {
-            String[] lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n");
-            b.append(lines[0].strip()).append('\n');
-            for (int i = 1; i < lines.length; i++) {
-                String line = lines[i].strip();
-                if (line.isEmpty()) continue;
-                Instant t = Instant.parse(line.substring(0, line.indexOf(',')));
-                if (!t.isBefore(s.from()) && t.isBefore(s.to())) {
-                    b.append(line).append('\n');
-                    n++;
-                }
+        for (int i = 1; i < lines.length; i++) {
+            String line = lines[i].strip();
+            if (line.isEmpty()) continue;
+            Instant t = Instant.parse(line.substring(0, line.indexOf(',')));
+            if (!t.isBefore(s.from()) && t.isBefore(s.to())) {
+                b.append(line).append('\n');
+                n++;
             }
         }
         Files.writeString(csv, b.toString());
         return n;
     }
 
-    private static Candles candles(String name) throws IOException {
-        try (InputStream in = resource(name)) {
-            return Candles.readCsv(new java.io.InputStreamReader(in, StandardCharsets.UTF_8), name);
+    private static String shipped(String name) throws IOException {
+        try (InputStream in = DemoRun.class.getResourceAsStream("/market/" + name + ".csv")) {
+            if (in == null) throw new IllegalStateException("the runtime jar lacks market/" + name + ".csv");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-    }
-
-    private static InputStream resource(String name) {
-        InputStream in = DemoRun.class.getResourceAsStream("/market/" + name + ".csv");
-        if (in == null) throw new IllegalStateException("the runtime jar lacks market/" + name + ".csv");
-        return in;
     }
 
     private static String day(Instant t) {

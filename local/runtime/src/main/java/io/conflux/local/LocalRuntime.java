@@ -266,8 +266,8 @@ public final class LocalRuntime implements AutoCloseable {
                 "  credentials  " + target.accessKey() + " / " + target.secretKey() + "   region " + target.region(),
                 "  operator     " + operator.address() + "   (key in " + dataDir.resolve("operator.key") + ")",
                 "  sign-in      EIP-4361 domain 127.0.0.1:" + apiUrl().getPort() + ", chain id 31337")
-                + (chain == null ? "" : "\n" + chain.describe() + "\n  epochs       " + platform.env().get(io.conflux.settle.SettleHandler.LENGTH, EPOCH_LENGTH) + " from "
-                + platform.env().get(io.conflux.settle.SettleHandler.GENESIS, EPOCH_GENESIS) + " (settled by runtime.settle)");
+                + (chain == null ? "" : "\n" + chain.describe() + "\n  epochs       " + platform.env().require(io.conflux.settle.SettleHandler.LENGTH) + " from "
+                + platform.env().require(io.conflux.settle.SettleHandler.GENESIS) + " (settled by runtime.settle)");
     }
 
     @Override

@@ -40,10 +40,8 @@ final class ModelComparison implements AutoCloseable {
     }
 
     private final OnnxEvaluator evaluator;
-    private final ValidationSet set;
 
     ModelComparison(ValidationSet set) {
-        this.set = set;
         this.evaluator = new OnnxEvaluator(set);
     }
 
@@ -54,14 +52,14 @@ final class ModelComparison implements AutoCloseable {
         return new Scored(name, kind, trader, m.windows(), correct, m.accuracy(), ci[0], ci[1], m.logLoss(), m.majorityBaseline());
     }
 
-    /** Always answering the window's most frequent class: what a model has to beat to have learnt anything. */
-    Scored majority() {
-        int[] counts = new int[3];
-        for (int l : set.labels()) counts[l]++;
-        int best = Math.max(counts[0], Math.max(counts[1], counts[2]));
-        double[] ci = wilson(best, set.count());
-        return new Scored("majority class of the window", "baseline", null, set.count(), best, (double) best / set.count(), ci[0], ci[1], Double.NaN,
-                (double) best / set.count());
+    /**
+     * Always answering the window's most frequent class: what a model has to beat to have learnt anything. The count
+     * is the one the evaluator reported with {@code scored} (every model is scored on the same windows).
+     */
+    static Scored majority(Scored scored) {
+        int n = scored.windows(), best = (int) Math.round(scored.majorityBaseline() * n);
+        double[] ci = wilson(best, n);
+        return new Scored("majority class of the window", "baseline", null, n, best, (double) best / n, ci[0], ci[1], Double.NaN, (double) best / n);
     }
 
     /**

@@ -81,18 +81,16 @@ final class TraderProcess {
             boolean done;
             try {
                 done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                if (!done) p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 p.destroyForcibly();
                 Thread.currentThread().interrupt();
                 throw new Failed(id + ": interrupted during `" + shown + "`");
             }
-            if (!done) {
-                p.destroyForcibly();
-                throw new Failed(id + ": `" + shown + "` did not finish in " + timeout.toSeconds() + " s\n" + tail(offset) + "\n(whole log: " + log + ")");
-            }
-            String output = Files.readString(log, StandardCharsets.UTF_8).substring(charsBefore(offset));
+            String output = since(offset);
+            if (!done) throw new Failed(id + ": `" + shown + "` did not finish in " + timeout.toSeconds() + " s\n" + tail(output) + "\n(whole log: " + log + ")");
             if (p.exitValue() != 0) {
-                throw new Failed(id + ": `" + shown + "` exited with status " + p.exitValue() + ":\n" + tail(offset) + "\n(whole log: " + log + ")");
+                throw new Failed(id + ": `" + shown + "` exited with status " + p.exitValue() + ":\n" + tail(output) + "\n(whole log: " + log + ")");
             }
             return output;
         } catch (IOException e) {
@@ -106,16 +104,17 @@ final class TraderProcess {
         return "";
     }
 
-    private int charsBefore(long byteOffset) throws IOException {
+    /** What the log gained after {@code byteOffset}: this command's output. */
+    private String since(long byteOffset) throws IOException {
         byte[] all = Files.readAllBytes(log);
-        return new String(all, 0, (int) Math.min(byteOffset, all.length), StandardCharsets.UTF_8).length();
+        int from = (int) Math.min(byteOffset, all.length);
+        return new String(all, from, all.length - from, StandardCharsets.UTF_8);
     }
 
-    /** The last lines this command wrote (progress bars' carriage returns folded). */
-    private String tail(long offset) throws IOException {
-        String out = Files.readString(log, StandardCharsets.UTF_8).substring(charsBefore(offset));
+    /** The last lines of a command's output (progress bars' carriage returns folded). */
+    private static String tail(String output) {
         List<String> lines = new ArrayList<>();
-        for (String l : out.split("\n")) {
+        for (String l : output.split("\n")) {
             String shownPart = l.substring(l.lastIndexOf('\r') + 1).strip();
             if (!shownPart.isEmpty()) lines.add("    " + shownPart);
         }

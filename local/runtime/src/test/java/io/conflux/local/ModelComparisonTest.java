@@ -1,6 +1,8 @@
 package io.conflux.local;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
@@ -15,6 +17,17 @@ class ModelComparisonTest {
         // and symmetric: k of n mirrors n-k of n
         double[] a = ModelComparison.wilson(7, 30), b = ModelComparison.wilson(23, 30);
         assertArrayEquals(new double[] {1 - b[1], 1 - b[0]}, a, 1e-12);
+    }
+
+    @Test
+    void theMajorityBaselineIsTheEvaluatorsCountOnTheSameWindows() {
+        ModelComparison.Scored model = new ModelComparison.Scored("m", "global", null, 335, 158, 158 / 335.0, 0, 1, 1.02, 142 / 335.0);
+        ModelComparison.Scored baseline = ModelComparison.majority(model);
+        assertEquals(335, baseline.windows());
+        assertEquals(142, baseline.correct());
+        assertEquals(142 / 335.0, baseline.accuracy(), 1e-15);
+        assertArrayEquals(ModelComparison.wilson(142, 335), new double[] {baseline.low(), baseline.high()}, 0);
+        assertTrue(Double.isNaN(baseline.logLoss()) && baseline.toMap().get("logLoss") == null, "a baseline states no probabilities");
     }
 
     @Test
